@@ -1,0 +1,62 @@
+"""Tables the write path keeps beside the records: the sync outbox, the audit log and the search keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+
+class OutboxOp(Base):
+    """One operation waiting to be pushed to the township: a record created, changed or deleted.
+
+    ``changes`` maps each changed field to ``[old, new]`` (JSON values); ``base_version`` is the record's version
+    before this change (0 for a create), so the server can merge three ways.
+    """
+
+    __tablename__ = "outbox_op"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    grid_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(8))  # create | update | delete
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+
+
+class AuditEntry(Base):
+    """Who did what to which record, when. Sensitive fields are named, their values never stored here."""
+
+    __tablename__ = "audit_entry"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # create | update | delete | view | export
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SearchKey(Base):
+    """A search key of a person: prefixes of these keys find people (see app.search).
+
+    ``key`` starts with a one-letter kind — ``n`` name suffix, ``i`` pinyin initials, ``p`` full pinyin,
+    ``d`` reversed ID number, ``t`` phone suffix, ``a`` address suffix — then ``:`` and the text.
+    """
+
+    __tablename__ = "search_key"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy reads it once
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)

@@ -1,0 +1,224 @@
+"""Finding people: by name (any part, two-character names included), pinyin initials, full pinyin, the last
+digits of an ID number, a phone fragment, and address.
+
+Every way is a prefix range on one index: ``search_key`` holds, per person, the suffixes of the name, the
+initials and syllable-suffixes of the pinyin, the reversed ID number and the suffixes of the phone number. A
+prefix of a suffix is any substring, so "三丰" finds 张三丰 without scanning. Addresses use an FTS5 trigram index
+(three characters or more). Keys are kept by the write path in the same transaction as the person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from app.models import Household, Person, SearchKey
+from app.pinyin import read_name
+from app.writer import WriteTx, register_indexer
+
+TOP = "\U0010ffff"
+MAX_CANDIDATES = 400
+
+
+def _suffixes(value: str, minimum: int = 1) -> list[str]:
+    return [value[i:] for i in range(len(value) - minimum + 1)]
+
+
+def person_keys(name: str, former_name: str, id_number: str | None, phone: str) -> set[str]:
+    """Every search key of one person."""
+    keys: set[str] = set()
+    for n in filter(None, (name, former_name)):
+        n = "".join(n.split())
+        keys.update("n:" + s for s in _suffixes(n))
+        reading = read_name(n)
+        for syllables in filter(None, (reading.syllables, reading.alternative)):
+            keys.add("i:" + "".join(s[0] for s in syllables if s))
+            keys.update("p:" + "".join(syllables[i:]) for i in range(len(syllables)))
+    if id_number:
+        keys.add("d:" + id_number[::-1])
+    digits = re.sub(r"\D", "", phone or "")
+    if digits:
+        keys.update("t:" + s for s in _suffixes(digits))
+    return keys
+
+
+def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool) -> None:
+    session = tx.session
+    ids = [r["id"] for r in rows]
+    if not fresh:
+        for chunk in _chunks(ids, 500):
+            session.execute(delete(SearchKey).where(SearchKey.person_id.in_(chunk)))
+            session.execute(
+                text(
+                    "DELETE FROM person_address_fts WHERE rowid IN "
+                    "(SELECT fts_rowid FROM person_address_map WHERE person_id IN :ids)"
+                ).bindparams(_expanding("ids")),
+                {"ids": chunk},
+            )
+            session.execute(
+                text("DELETE FROM person_address_map WHERE person_id IN :ids").bindparams(_expanding("ids")),
+                {"ids": chunk},
+            )
+    key_rows: list[dict[str, str]] = []
+    addresses: list[tuple[str, str]] = []
+    for r in rows:
+        if r.get("deleted"):
+            continue
+        for key in person_keys(
+            r["name"], r.get("former_name") or "", r.get("id_number"), r.get("phone") or ""
+        ):
+            key_rows.append({"key": key, "person_id": r["id"]})
+        address = r.get("residence_address") or ""
+        if address:
+            addresses.append((r["id"], address))
+    if key_rows:
+        session.execute(insert(SearchKey), key_rows)
+    if addresses:
+        conn = session.connection()
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cur = raw.cursor()
+        start = cur.execute("SELECT coalesce(max(rowid), 0) FROM person_address_fts").fetchone()[0]
+        cur.executemany(
+            "INSERT INTO person_address_fts(rowid, address) VALUES (?, ?)",
+            [(start + i + 1, a) for i, (_pid, a) in enumerate(addresses)],
+        )
+        cur.executemany(
+            "INSERT INTO person_address_map(person_id, fts_rowid) VALUES (?, ?)",
+            [(pid, start + i + 1) for i, (pid, _a) in enumerate(addresses)],
+        )
+
+
+def _expanding(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name, expanding=True)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+register_indexer("person", _index_people)
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    """One person found, with what a list row shows; ``matched`` says which way it was found."""
+
+    matched: str  # name, initials, pinyin, id, phone, address
+    id: str
+    name: str
+    sex: str
+    birth_date: date | None
+    id_number: str | None
+    phone: str
+    household_id: str | None
+    household_number: str | None
+    address: str
+    grid_id: str | None
+
+
+def normalise_query(raw: str) -> str:
+    """Full-width letters and digits to ASCII, spaces removed, letters lower-cased (x of an ID upper)."""
+    text_ = unicodedata.normalize("NFKC", raw)
+    text_ = "".join(text_.split())
+    return text_
+
+
+_DIGITS = re.compile(r"[0-9]+[xX]?")
+_LATIN = re.compile(r"[a-zA-Z]+")
+
+
+def plan(query: str) -> list[tuple[str, str]]:
+    """The (key prefix, matched-as) pairs a query is looked up by."""
+    q = normalise_query(query)
+    if not q:
+        return []
+    if _DIGITS.fullmatch(q):
+        q = q.upper()
+        ways = [("d:" + q[::-1], "id")]
+        if len(q) >= 3 and q.isdigit():
+            ways.append(("t:" + q, "phone"))
+        return ways
+    if _LATIN.fullmatch(q):
+        q = q.lower()
+        return [("i:" + q, "initials"), ("p:" + q, "pinyin")]
+    return [("n:" + q, "name")]
+
+
+def search_people(conn: Connection | Session, query: str, limit: int = 50) -> list[PersonHit]:
+    """People matching ``query``, best first: exact name, then name starting with it, then the rest by name."""
+    q = normalise_query(query)
+    matched: dict[str, str] = {}
+    for prefix, how in plan(q):
+        rows = conn.execute(
+            select(SearchKey.person_id)
+            .where(SearchKey.key >= prefix, SearchKey.key < prefix + TOP)
+            .limit(MAX_CANDIDATES)
+        ).scalars()
+        for pid in rows:
+            matched.setdefault(pid, how)
+    if len(q) >= 3 and not _DIGITS.fullmatch(q) and not _LATIN.fullmatch(q):
+        for pid in _address_matches(conn, q):
+            matched.setdefault(pid, "address")
+    if not matched:
+        return []
+    hits = _load_hits(conn, matched)
+    hits.sort(key=lambda h: _rank(h, q))
+    return hits[:limit]
+
+
+def _address_matches(conn: Connection | Session, q: str) -> list[str]:
+    phrase = '"' + q.replace('"', '""') + '"'
+    rows = conn.execute(
+        text(
+            "SELECT m.person_id FROM person_address_fts f JOIN person_address_map m ON m.fts_rowid = f.rowid "
+            "WHERE person_address_fts MATCH :q LIMIT :n"
+        ),
+        {"q": phrase, "n": MAX_CANDIDATES},
+    ).scalars()
+    return list(rows)
+
+
+def _load_hits(conn: Connection | Session, matched: Mapping[str, str]) -> list[PersonHit]:
+    hits: list[PersonHit] = []
+    for chunk in _chunks(list(matched), 500):
+        rows: Sequence[Any] = conn.execute(
+            select(
+                Person.id,
+                Person.name,
+                Person.sex,
+                Person.birth_date,
+                Person.id_number,
+                Person.phone,
+                Person.household_id,
+                Household.number,
+                Person.residence_address,
+                Person.grid_id,
+            )
+            .outerjoin(Household, Household.id == Person.household_id)
+            .where(Person.id.in_(chunk), Person.deleted.is_(False))
+        ).all()
+        hits.extend(PersonHit(matched[row[0]], *row) for row in rows)
+    return hits
+
+
+def _rank(hit: PersonHit, q: str) -> tuple[int, str, str]:
+    if hit.name == q:
+        tier = 0
+    elif hit.name.startswith(q):
+        tier = 1
+    elif hit.matched in ("id", "phone", "initials", "pinyin"):
+        tier = 2
+    else:
+        tier = 3
+    return (tier, hit.name, hit.id)
