@@ -109,6 +109,8 @@ class WriteTx:
         _check_codes(model, values, record.describe())
         self._track(record)
         self.session.add(record)
+        # Flushed at once so later reads in this transaction (lookups, duplicate checks) see the new record.
+        self.session.flush([record])
         changes = {name: [None, to_json(v)] for name, v in values.items() if v not in (None, "", [], {})}
         self._record(model, record.id, record.grid_id, "create", changes, 0)
         self._queue_index(model, record)

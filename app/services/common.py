@@ -31,9 +31,20 @@ def live(tx: WriteTx, model: type[R], record_id: str | None, field: str, record:
     """The live (not deleted) record ``record_id`` of ``model``; a missing one names the field that pointed to it."""
     found = tx.session.get(model, record_id) if record_id else None
     if found is None or found.deleted:
-        label = model.__record_label__
-        raise ValidationError(field, label, f"找不到该{label}（可能已被删除），请重新选择。", record)
+        noun = model.__record_label__
+        raise ValidationError(field, _field_label(field, noun), f"找不到该{noun}（可能已被删除），请重新选择。", record)
     return found
+
+
+def _field_label(field: str, default: str) -> str:
+    """The Chinese label of a reference field (``parent_id`` → 上级节点), from whichever model declares it."""
+    from app.models import SYNCED_MODELS
+
+    for model in SYNCED_MODELS:
+        column = model.__table__.columns.get(field)  # type: ignore[attr-defined]
+        if column is not None and column.info.get("label"):
+            return str(column.info["label"])
+    return default
 
 
 def grid_leaf(tx: WriteTx, grid_id: str | None, record: str = "") -> GridNode:
