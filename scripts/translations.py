@@ -29,7 +29,11 @@ def unfinished(ts: Path) -> list[str]:
     out = []
     for message in root.iter("message"):
         translation = message.find("translation")
-        if translation is None or translation.get("type") in ("unfinished",) or not (translation.text or "").strip():
+        if (
+            translation is None
+            or translation.get("type") in ("unfinished",)
+            or not (translation.text or "").strip()
+        ):
             if translation is not None and translation.get("type") in ("obsolete", "vanished"):
                 continue
             out.append(message.findtext("source") or "")

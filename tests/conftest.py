@@ -8,16 +8,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("GRIDDESK_PASSPHRASE", None)
 os.environ.pop("GRIDDESK_PROFILE", None)
 
-import shutil  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from app.ledger import Ledger  # noqa: E402
-from app.models import GridNode, Staff  # noqa: E402
-from app.services import grid as grid_service  # noqa: E402
+from app.ledger import Ledger
+from app.models import GridNode, Staff
+from app.services import grid as grid_service
 
 PASSPHRASE = "correct horse 口令"
 

@@ -35,7 +35,10 @@ def _households(ledger: Ledger, township: Township, n: int) -> None:
     with ledger.write() as tx:
         tx.create_many(
             Household,
-            [{"number": f"H{i:05d}", "grid_id": township.grid_a.id, "address": f"李家村{i}号"} for i in range(n)],
+            [
+                {"number": f"H{i:05d}", "grid_id": township.grid_a.id, "address": f"李家村{i}号"}
+                for i in range(n)
+            ],
         )
 
 
@@ -62,7 +65,11 @@ def test_tree_shows_counts_and_the_list_pages_in_as_it_scrolls(
     assert numbers == sorted(numbers) and len(set(numbers)) == 450
     # Selecting the empty second grid empties the list.
     grid_b = window.tree_model.match(
-        root, Qt.ItemDataRole.DisplayRole, "李家村第二网格", 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        root,
+        Qt.ItemDataRole.DisplayRole,
+        "李家村第二网格",
+        1,
+        Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
     )
     assert grid_b
     window.tree.setCurrentIndex(grid_b[0])

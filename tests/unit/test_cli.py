@@ -113,7 +113,7 @@ def test_a_wrong_passphrase_exits_3_with_a_message(
     capsys: pytest.CaptureFixture[str], profile: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GRIDDESK_PASSPHRASE", "wrong")
-    code, out, err = run(capsys, "--profile", str(profile), "db", "check")
+    code, _out, err = run(capsys, "--profile", str(profile), "db", "check")
     assert code == cli.EXIT_STORAGE and "口令不正确" in err and "Traceback" not in err
 
 
