@@ -259,7 +259,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     def progress(stage: str, done: int, total: int) -> None:
         if not args.json:
-            print(f"\r{stage} {done}/{total}", end="", file=sys.stderr, flush=True)
+            end = "\n" if done >= total else ""
+            print(f"\r{stage} {done}/{total}", end=end, file=sys.stderr, flush=True)
 
     ledger = Ledger.open(profile.ledger_path, passphrase, actor="demo", create=True)
     try:
@@ -272,7 +273,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
     else:
-        print(f"\n演示台账已建好：{profile.folder}，口令 {data['passphrase']}")
+        print(f"演示台账已建好：{profile.folder}，口令 {data['passphrase']}")
         print(json.dumps(asdict(summary), ensure_ascii=False))
     return EXIT_OK
 

@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 from app.errors import StorageError
 
@@ -54,7 +55,11 @@ def make_engine(path: Path, passphrase: str) -> Engine:
     if not passphrase:
         raise StorageError("未提供台账口令：请输入口令（或设置环境变量 GRIDDESK_PASSPHRASE）后重试。")
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
-    engine = create_engine(url)
+    # A small pool of kept connections: key derivation costs ~80 ms per new connection, and a read may run while
+    # a write transaction is open (on another connection), which one connection per thread would not allow.
+    engine = create_engine(
+        url, poolclass=QueuePool, pool_size=4, max_overflow=4, connect_args={"check_same_thread": False}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -1,10 +1,11 @@
 """Finding people: by name (any part, two-character names included), pinyin initials, full pinyin, the last
 digits of an ID number, a phone fragment, and address.
 
-Every way is a prefix range on one index: ``search_key`` holds, per person, the suffixes of the name, the
-initials and syllable-suffixes of the pinyin, the reversed ID number and the suffixes of the phone number. A
-prefix of a suffix is any substring, so "三丰" finds 张三丰 without scanning. Addresses use an FTS5 trigram index
-(three characters or more). Keys are kept by the write path in the same transaction as the person.
+Names, pinyin and ID numbers are prefix ranges on one index: ``search_key`` holds, per person, the suffixes of the
+name (a prefix of a suffix is any substring, so "三丰" finds 张三丰 without scanning), the initials and
+syllable-suffixes of the pinyin, and the reversed ID number (so the last digits are a prefix). Phone numbers and
+addresses are matched anywhere through an FTS5 trigram index (three characters or more). Both are kept by the write
+path in the same transaction as the person.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, Table, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Household, Person, SearchKey
 from app.pinyin import read_name
-from app.writer import WriteTx, register_indexer
+from app.writer import WriteTx, insert_rows, register_indexer
 
 TOP = "\U0010ffff"
 MAX_CANDIDATES = 400
@@ -31,7 +32,7 @@ def _suffixes(value: str, minimum: int = 1) -> list[str]:
     return [value[i:] for i in range(len(value) - minimum + 1)]
 
 
-def person_keys(name: str, former_name: str, id_number: str | None, phone: str) -> set[str]:
+def person_keys(name: str, former_name: str, id_number: str | None) -> set[str]:
     """Every search key of one person."""
     keys: set[str] = set()
     for n in filter(None, (name, former_name)):
@@ -43,63 +44,53 @@ def person_keys(name: str, former_name: str, id_number: str | None, phone: str) 
             keys.update("p:" + "".join(syllables[i:]) for i in range(len(syllables)))
     if id_number:
         keys.add("d:" + id_number[::-1])
-    digits = re.sub(r"\D", "", phone or "")
-    if digits:
-        keys.update("t:" + s for s in _suffixes(digits))
     return keys
 
 
 def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool) -> None:
     session = tx.session
-    ids = [r["id"] for r in rows]
     if not fresh:
-        for chunk in _chunks(ids, 500):
+        for chunk in _chunks([r["id"] for r in rows], 500):
+            ids = {"ids": chunk}
             session.execute(delete(SearchKey).where(SearchKey.person_id.in_(chunk)))
             session.execute(
                 text(
-                    "DELETE FROM person_address_fts WHERE rowid IN "
-                    "(SELECT fts_rowid FROM person_address_map WHERE person_id IN :ids)"
-                ).bindparams(_expanding("ids")),
-                {"ids": chunk},
+                    "DELETE FROM person_text_fts WHERE rowid IN "
+                    "(SELECT fts_rowid FROM person_text_map WHERE person_id IN :ids)"
+                ).bindparams(bindparam("ids", expanding=True)),
+                ids,
             )
             session.execute(
-                text("DELETE FROM person_address_map WHERE person_id IN :ids").bindparams(_expanding("ids")),
-                {"ids": chunk},
+                text("DELETE FROM person_text_map WHERE person_id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                ids,
             )
     key_rows: list[dict[str, str]] = []
-    addresses: list[tuple[str, str]] = []
+    texts: list[tuple[str, str, str]] = []
     for r in rows:
         if r.get("deleted"):
             continue
-        for key in person_keys(
-            r["name"], r.get("former_name") or "", r.get("id_number"), r.get("phone") or ""
-        ):
+        for key in person_keys(r["name"], r.get("former_name") or "", r.get("id_number")):
             key_rows.append({"key": key, "person_id": r["id"]})
         address = r.get("residence_address") or ""
-        if address:
-            addresses.append((r["id"], address))
-    if key_rows:
-        session.execute(insert(SearchKey), key_rows)
-    if addresses:
-        conn = session.connection()
-        raw = conn.connection.dbapi_connection
+        phone = re.sub(r"\D", "", r.get("phone") or "")
+        if address or phone:
+            texts.append((r["id"], address, phone))
+    insert_rows(session, cast(Table, SearchKey.__table__), key_rows)
+    if texts:
+        raw = session.connection().connection.dbapi_connection
         assert raw is not None
         cur = raw.cursor()
-        start = cur.execute("SELECT coalesce(max(rowid), 0) FROM person_address_fts").fetchone()[0]
+        start = cur.execute("SELECT coalesce(max(rowid), 0) FROM person_text_fts").fetchone()[0]
         cur.executemany(
-            "INSERT INTO person_address_fts(rowid, address) VALUES (?, ?)",
-            [(start + i + 1, a) for i, (_pid, a) in enumerate(addresses)],
+            "INSERT INTO person_text_fts(rowid, address, phone) VALUES (?, ?, ?)",
+            [(start + i + 1, a, p) for i, (_pid, a, p) in enumerate(texts)],
         )
         cur.executemany(
-            "INSERT INTO person_address_map(person_id, fts_rowid) VALUES (?, ?)",
-            [(pid, start + i + 1) for i, (pid, _a) in enumerate(addresses)],
+            "INSERT INTO person_text_map(person_id, fts_rowid) VALUES (?, ?)",
+            [(pid, start + i + 1) for i, (pid, _a, _p) in enumerate(texts)],
         )
-
-
-def _expanding(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -144,11 +135,7 @@ def plan(query: str) -> list[tuple[str, str]]:
     if not q:
         return []
     if _DIGITS.fullmatch(q):
-        q = q.upper()
-        ways = [("d:" + q[::-1], "id")]
-        if len(q) >= 3 and q.isdigit():
-            ways.append(("t:" + q, "phone"))
-        return ways
+        return [("d:" + q.upper()[::-1], "id")]
     if _LATIN.fullmatch(q):
         q = q.lower()
         return [("i:" + q, "initials"), ("p:" + q, "pinyin")]
@@ -167,8 +154,11 @@ def search_people(conn: Connection | Session, query: str, limit: int = 50) -> li
         ).scalars()
         for pid in rows:
             matched.setdefault(pid, how)
-    if len(q) >= 3 and not _DIGITS.fullmatch(q) and not _LATIN.fullmatch(q):
-        for pid in _address_matches(conn, q):
+    if len(q) >= 3 and q.isdigit():
+        for pid in _text_matches(conn, "phone", q):
+            matched.setdefault(pid, "phone")
+    elif len(q) >= 3 and not _DIGITS.fullmatch(q) and not _LATIN.fullmatch(q):
+        for pid in _text_matches(conn, "address", q):
             matched.setdefault(pid, "address")
     if not matched:
         return []
@@ -177,12 +167,13 @@ def search_people(conn: Connection | Session, query: str, limit: int = 50) -> li
     return hits[:limit]
 
 
-def _address_matches(conn: Connection | Session, q: str) -> list[str]:
-    phrase = '"' + q.replace('"', '""') + '"'
+def _text_matches(conn: Connection | Session, column: str, q: str) -> list[str]:
+    """Persons whose ``column`` (address or phone) contains ``q`` anywhere (FTS5 trigram, 3+ characters)."""
+    phrase = column + ' : "' + q.replace('"', '""') + '"'
     rows = conn.execute(
         text(
-            "SELECT m.person_id FROM person_address_fts f JOIN person_address_map m ON m.fts_rowid = f.rowid "
-            "WHERE person_address_fts MATCH :q LIMIT :n"
+            "SELECT m.person_id FROM person_text_fts f JOIN person_text_map m ON m.fts_rowid = f.rowid "
+            "WHERE person_text_fts MATCH :q LIMIT :n"
         ),
         {"q": phrase, "n": MAX_CANDIDATES},
     ).scalars()

@@ -15,9 +15,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Column, Connection, Engine, event, insert
+from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Engine, Table, event
 from sqlalchemy.orm import Session
 
 from app import codes
@@ -40,8 +40,13 @@ def register_indexer(entity: str, indexer: Indexer) -> None:
     _INDEXERS[entity] = indexer
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def to_json(value: Any) -> Any:
     """A column value as it travels in an outbox operation."""
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -67,14 +72,27 @@ def field_label(model: type[Synced], name: str) -> str:
     return text
 
 
+_CODED_COLUMNS: dict[type[Synced], tuple[tuple[str, str, str], ...]] = {}
+
+
+def _coded_columns(model: type[Synced]) -> tuple[tuple[str, str, str], ...]:
+    """(field, code table, label) of every coded column of ``model``, worked out once per model."""
+    found = _CODED_COLUMNS.get(model)
+    if found is None:
+        found = _CODED_COLUMNS[model] = tuple(
+            (c.key, c.info["codes"], c.info.get("label", c.key))
+            for c in model.__table__.columns  # type: ignore[attr-defined]
+            if c.info.get("codes")
+        )
+    return found
+
+
 def _check_codes(model: type[Synced], values: Mapping[str, Any], record_name: str) -> None:
-    columns = model.__table__.columns  # type: ignore[attr-defined]
-    for name, value in values.items():
-        if name not in columns or value in (None, ""):
+    for name, table_key, label in _coded_columns(model):
+        value = values.get(name)
+        if value in (None, ""):
             continue
-        table_key = columns[name].info.get("codes")
-        if table_key and str(value) not in codes.table(table_key):
-            label = columns[name].info.get("label", name)
+        if str(value) not in codes.table(table_key):
             raise ValidationError(
                 name,
                 label,
@@ -91,8 +109,16 @@ class WriteTx:
         self.actor = actor
         self.now = utcnow()
         self._tracked: set[int] = set()
-        self._pending_index: dict[str, list[Mapping[str, Any]]] = {}
+        # Latest values per record to index, and which of them this transaction created (nothing to remove first).
+        self._pending_index: dict[str, dict[str, Mapping[str, Any]]] = {}
+        self._fresh: set[str] = set()
+        # Outbox operations and audit entries are written together when the transaction finishes, in the order
+        # the changes were made (one executemany each instead of an ORM insert per row).
+        self._ops: list[dict[str, Any]] = []
+        self._audits: list[dict[str, Any]] = []
         self.operations = 0
+        self.memo: dict[Any, Any] = {}
+        """Lookups services may reuse within this transaction (e.g. a grid already checked to be a leaf)."""
 
     # -- records -------------------------------------------------------------------------------------
     def create(self, record: R) -> R:
@@ -113,7 +139,7 @@ class WriteTx:
         self.session.flush([record])
         changes = {name: [None, to_json(v)] for name, v in values.items() if v not in (None, "", [], {})}
         self._record(model, record.id, record.grid_id, "create", changes, 0)
-        self._queue_index(model, record)
+        self._queue_index(model, record, fresh=True)
         return record
 
     def update(self, record: R, **values: Any) -> dict[str, list[Any]]:
@@ -158,44 +184,40 @@ class WriteTx:
         self._queue_index(model, record)
 
     def create_many(self, model: type[Synced], rows: Sequence[dict[str, Any]]) -> list[str]:
-        """Bulk create (demo generation, import, pull): the same bookkeeping through Core inserts.
+        """Bulk create (demo generation, import, pull): the same bookkeeping, inserted through the driver.
 
         Each row is a dict of field values; missing fields take their column defaults. Returns the ids.
         """
         if not rows:
             return []
         columns = field_columns(model)
+        defaults = {name: _column_default(col) for name, col in columns.items()}
+        allowed = set(columns) | {"id"}
         entity = entity_of(model)
         label = model.__record_label__
+        bookkeeping = {
+            "version": 1,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "created_by": self.actor,
+            "updated_by": self.actor,
+        }
         records: list[dict[str, Any]] = []
         ops: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
         for row in rows:
-            unknown = set(row) - set(columns) - {"id"}
-            if unknown:
-                raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
-            values = {
-                name: row[name] if name in row else _column_default(col) for name, col in columns.items()
-            }
+            if not allowed.issuperset(row):
+                raise TypeError(f"{model.__name__} has no fields {sorted(set(row) - allowed)}")
+            values = defaults | row
+            rid = values.pop("id", None) or uuid7()
             _check_codes(model, values, label)
-            rid = row.get("id") or uuid7()
-            records.append(
-                values
-                | {
-                    "id": rid,
-                    "version": 1,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                    "created_by": self.actor,
-                    "updated_by": self.actor,
-                }
-            )
+            records.append(values | bookkeeping | {"id": rid})
             changes = {n: [None, to_json(v)] for n, v in values.items() if v not in (None, "", [], {})}
             ops.append(self._op_row(entity, rid, values.get("grid_id"), "create", changes, 0))
             audits.append(self._audit_row(model, rid, "create", list(changes)))
-        self.session.execute(insert(model), records)
-        self.session.execute(insert(OutboxOp), ops)
-        self.session.execute(insert(AuditEntry), audits)
+        insert_rows(self.session, model.__table__, records)  # type: ignore[attr-defined]
+        self._ops.extend(ops)
+        self._audits.extend(audits)
         self.operations += len(ops)
         indexer = _INDEXERS.get(entity)
         if indexer is not None:
@@ -204,9 +226,7 @@ class WriteTx:
 
     def log_view(self, record: Synced, fields: Iterable[str], summary: str = "") -> None:
         """Audit that the actor viewed sensitive fields of ``record`` (PIPL: who read what, when)."""
-        self.session.add(
-            AuditEntry(**self._audit_row(type(record), record.id, "view", list(fields), summary))
-        )
+        self._audits.append(self._audit_row(type(record), record.id, "view", list(fields), summary))
 
     # -- bookkeeping ------------------------------------------------------------------------------------
     def _track(self, record: Synced) -> None:
@@ -221,10 +241,8 @@ class WriteTx:
         changes: dict[str, list[Any]],
         base_version: int,
     ) -> None:
-        self.session.add(
-            OutboxOp(**self._op_row(entity_of(model), record_id, grid_id, kind, changes, base_version))
-        )
-        self.session.add(AuditEntry(**self._audit_row(model, record_id, kind, list(changes))))
+        self._ops.append(self._op_row(entity_of(model), record_id, grid_id, kind, changes, base_version))
+        self._audits.append(self._audit_row(model, record_id, kind, list(changes)))
         self.operations += 1
 
     def _op_row(
@@ -262,21 +280,69 @@ class WriteTx:
             "summary": summary,
         }
 
-    def _queue_index(self, model: type[Synced], record: Synced) -> None:
+    def _queue_index(self, model: type[Synced], record: Synced, fresh: bool = False) -> None:
         entity = entity_of(model)
         if entity in _INDEXERS:
             values = {c.key: getattr(record, c.key) for c in model.__table__.columns}  # type: ignore[attr-defined]
-            self._pending_index.setdefault(entity, []).append(values)
+            self._pending_index.setdefault(entity, {})[record.id] = values
+            if fresh:
+                self._fresh.add(record.id)
 
-    def flush_indexes(self) -> None:
-        """Bring derived indexes up to date with what this transaction changed so far."""
+    def finish(self) -> None:
+        """Write what this transaction still holds: records, derived indexes, outbox operations, audit entries."""
         self.session.flush()
         pending, self._pending_index = self._pending_index, {}
-        for entity, rows in pending.items():
-            _INDEXERS[entity](self, rows, False)
+        fresh_ids, self._fresh = self._fresh, set()
+        for entity, by_id in pending.items():
+            fresh = [v for rid, v in by_id.items() if rid in fresh_ids]
+            changed = [v for rid, v in by_id.items() if rid not in fresh_ids]
+            for rows, is_fresh in ((fresh, True), (changed, False)):
+                if rows:
+                    _INDEXERS[entity](self, rows, is_fresh)
+        ops, self._ops = self._ops, []
+        audits, self._audits = self._audits, []
+        insert_rows(self.session, cast(Table, OutboxOp.__table__), ops)
+        insert_rows(self.session, cast(Table, AuditEntry.__table__), audits)
 
     def is_tracked(self, record: object) -> bool:
         return id(record) in self._tracked
+
+
+def _storage_converter(column: Column[Any]) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy stores a value of ``column`` in SQLite, for inserts that go straight to the driver."""
+    kind = column.type
+    if isinstance(kind, JSON):
+        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+    if isinstance(kind, DateTime):
+        return lambda v: None if v is None else v.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(kind, Date):
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(kind, Boolean):
+        return lambda v: None if v is None else int(v)
+    return None
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows in the session's transaction through the driver's executemany.
+
+    SQLAlchemy's bulk insert spends most of its time building parameters; here each column's conversion is
+    decided once. Columns missing from the first row are left to the database (autoincrement keys).
+    """
+    if not rows:
+        return
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    converters = [_storage_converter(table.columns[n]) for n in names]
+    params = [
+        tuple(
+            v if conv is None else conv(v) for v, conv in zip((r[n] for n in names), converters, strict=True)
+        )
+        for r in rows
+    ]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    raw.cursor().executemany(sql, params)
 
 
 def _column_default(column: Column[Any]) -> Any:
@@ -325,8 +391,7 @@ def write_session(connection: Connection, actor: str) -> Iterator[WriteTx]:
         tx = WriteTx(session, actor)
         session.info["write_tx"] = tx
         yield tx
-        tx.flush_indexes()
-        session.flush()
+        tx.finish()
 
 
 def read_session(engine: Engine) -> Session:

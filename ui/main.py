@@ -69,12 +69,16 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.households)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(self.table)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([340, 860])
+        splitter.setSizes([420, 780])
         self.setCentralWidget(splitter)
         self._build_menus()
         self.status_user = QLabel(self.tr("User: %1").replace("%1", ledger.actor))
@@ -120,8 +124,11 @@ class MainWindow(QMainWindow):
 
         for root in roots:
             add(self.tree_model.invisibleRootItem(), root)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setStretchLastSection(False)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
     def _node_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         ids = current.siblingAtColumn(0).data(ID_ROLE) or []

@@ -10,8 +10,8 @@ connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("GridDesk migrations run through app.db.upgrade(), on an open ledger connection.")
 
-# Tables kept by hand-written SQL (FTS5 address index): autogenerate must neither drop nor recreate them.
-UNMANAGED_PREFIXES = ("person_address_",)
+# Tables kept by hand-written SQL (FTS5 phone and address index): autogenerate must neither drop nor recreate them.
+UNMANAGED_PREFIXES = ("person_text_",)
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy import Boolean, ColumnElement, DateTime, ForeignKey, Integer, MetaData, String, literal_column
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from app.ids import uuid7
@@ -59,6 +59,11 @@ class Synced:
     @declared_attr
     def grid_id(cls) -> Mapped[str | None]:
         return mapped_column(String(36), ForeignKey("grid_node.id"), index=True, info=label("所属网格"))
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """``deleted = 0`` written as a literal, so SQLite can use partial indexes kept for live records."""
+        return cls.deleted == literal_column("0")
 
     def describe(self) -> str:
         """A short Chinese description naming this record, for messages ("人员 张三")."""

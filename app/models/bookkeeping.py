@@ -51,8 +51,8 @@ class AuditEntry(Base):
 class SearchKey(Base):
     """A search key of a person: prefixes of these keys find people (see app.search).
 
-    ``key`` starts with a one-letter kind — ``n`` name suffix, ``i`` pinyin initials, ``p`` full pinyin,
-    ``d`` reversed ID number, ``t`` phone suffix, ``a`` address suffix — then ``:`` and the text.
+    ``key`` starts with a one-letter kind — ``n`` name suffix, ``i`` pinyin initials, ``p`` pinyin from a
+    syllable on, ``d`` reversed ID number — then ``:`` and the text. Phones and addresses live in FTS5.
     """
 
     __tablename__ = "search_key"

@@ -18,7 +18,7 @@ class Household(Synced, Base):
     __record_label__ = "户"
 
     number: Mapped[str] = mapped_column(String(32), index=True, info=label("户号"))
-    head_id: Mapped[str | None] = mapped_column(String(36), info=label("户主"))
+    head_id: Mapped[str | None] = mapped_column(String(36), index=True, info=label("户主"))
     household_type: Mapped[str] = mapped_column(
         String(2), default="1", info=label("户别", codes="HouseholdType")
     )

@@ -32,7 +32,9 @@ def live(tx: WriteTx, model: type[R], record_id: str | None, field: str, record:
     found = tx.session.get(model, record_id) if record_id else None
     if found is None or found.deleted:
         noun = model.__record_label__
-        raise ValidationError(field, _field_label(field, noun), f"找不到该{noun}（可能已被删除），请重新选择。", record)
+        raise ValidationError(
+            field, _field_label(field, noun), f"找不到该{noun}（可能已被删除），请重新选择。", record
+        )
     return found
 
 
@@ -49,6 +51,9 @@ def _field_label(field: str, default: str) -> str:
 
 def grid_leaf(tx: WriteTx, grid_id: str | None, record: str = "") -> GridNode:
     """The grid (leaf of the tree) a record is put in; a township or village node is refused."""
+    known: GridNode | None = tx.memo.get(("grid_leaf", grid_id))
+    if known is not None:
+        return known
     node = live(tx, GridNode, grid_id, "grid_id", record)
     has_children = tx.session.scalar(
         select(GridNode.id).where(GridNode.parent_id == node.id, GridNode.deleted.is_(False)).limit(1)

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
+from app.ids import uuid7
 from app.models import Household, HouseholdChange, Person
 from app.services import Saved
 from app.services.common import grid_leaf, live, require_text
-from app.services.persons import register_person, update_person
+from app.services.persons import register_people, register_person, update_person
 from app.writer import WriteTx
 
 HEAD = "02"
@@ -45,7 +46,9 @@ def _history(tx: WriteTx, household: Household, kind: str, **detail: Any) -> Non
 def next_household_number(tx: WriteTx, grid_code: str) -> str:
     """A new 户号: the grid code and a four-digit serial, unique on this laptop."""
     count = tx.session.scalar(
-        select(func.count()).select_from(Household).where(Household.number.like(grid_code + "%"))
+        select(func.count())
+        .select_from(Household)
+        .where(Household.number > grid_code, Household.number < grid_code + ":")
     )
     serial = (count or 0) + 1
     while tx.session.scalar(select(Household.id).where(Household.number == f"{grid_code}{serial:04d}")):
@@ -76,14 +79,19 @@ def register_household(
             f"一户应有且只有一位户主，现在有 {len(heads)} 位，请指定一位成员为户主。",
             f"户“{number}”",
         )
-    household = tx.create(Household(number=number, grid_id=grid.id, **values))
+    rows = [
+        {"id": uuid7(), "residence_address": values.get("address", "")}
+        | dict(m)
+        | {"grid_id": grid.id, "household_id": None}
+        for m in sorted(members, key=lambda m: m.get("relation") != HEAD)
+    ]
+    head_id = rows[0]["id"] if rows else None
+    household = tx.create(Household(number=number, grid_id=grid.id, head_id=head_id, **values))
+    for row in rows:
+        row["household_id"] = household.id
     saved = Saved(household)
-    for member in sorted(members, key=lambda m: m.get("relation") != HEAD):
-        person_values = {"residence_address": household.address} | dict(member)
-        result = register_person(tx, grid_id=grid.id, household_id=household.id, **person_values)
-        saved.warnings.extend(result.warnings)
-        if member.get("relation") == HEAD:
-            tx.update(household, head_id=result.record.id)
+    if rows:
+        saved.warnings.extend(register_people(tx, rows).warnings)
     return saved
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.contact import validate_phone
 from app.errors import DuplicateError, ValidationError
 from app.idcard import parse_id_number
+from app.ids import uuid7
 from app.models import Household, Person, ResidenceDetail, SpecialGroupRecord
 from app.services import Saved
 from app.services.common import grid_leaf, live, require_text
@@ -73,7 +74,7 @@ def _show(field: str, value: Any) -> str:
 
 
 def _refuse_duplicate_id(tx: WriteTx, number: str, current: Person | None, record: str) -> None:
-    query = select(Person.id, Person.name).where(Person.id_number == number, Person.deleted.is_(False))
+    query = select(Person.id, Person.name).where(Person.id_number == number, Person.live())
     for pid, name in tx.session.execute(query):
         if current is None or pid != current.id:
             raise DuplicateError(
@@ -105,6 +106,34 @@ def register_person(tx: WriteTx, **values: Any) -> Saved[Person]:
     clean = clean_person(tx, values)
     person = tx.create(Person(**clean))
     return Saved(person, _similar_warning(tx, person))
+
+
+def register_people(tx: WriteTx, rows: list[dict[str, Any]]) -> Saved[list[str]]:
+    """Register several persons at once (a household's members): each checked as by ``register_person``, the
+    same ID number twice in the batch refused, then written in one bulk insert. Returns their ids."""
+    cleaned: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for row in rows:
+        clean = clean_person(tx, {k: v for k, v in row.items() if k != "id"})
+        number = clean.get("id_number")
+        if number:
+            if number in seen:
+                raise ValidationError(
+                    "id_number",
+                    "身份证号",
+                    f"{number} 与本次登记的“{seen[number]}”重复，请核对。",
+                    _record_name(clean, None),
+                )
+            seen[number] = clean["name"]
+        cleaned.append({"id": row.get("id") or uuid7()} | clean)
+    ids = tx.create_many(Person, cleaned)
+    warnings = [
+        f"已有同名同出生日期的人员“{p.name}”（{p.birth_date}），请确认不是同一人。"
+        for row in cleaned
+        for p in similar_people(tx, row["name"], row.get("birth_date"))
+        if p.id not in ids
+    ]
+    return Saved(ids, warnings)
 
 
 def update_person(tx: WriteTx, person: Person, **values: Any) -> Saved[Person]:

@@ -42,16 +42,18 @@ def write_log(tx: WriteTx, *, grid_id: str, logged_on: date, content: str, **val
 
 def log_to_event(tx: WriteTx, log: SentimentLog, *, title: str, **values: Any) -> Event:
     """Turn a log entry that needs follow-up into an event (draft), linked both ways."""
-    event = report_event(
-        tx,
-        grid_id=log.grid_id or "",
-        title=title,
-        occurred_on=log.logged_on,
-        description=log.content,
-        **values,
-    )
+    event = _event_from(tx, log.grid_id, log.logged_on, log.content, title, values)
     tx.update(log, event_id=event.id, needs_follow_up=True)
     return event
+
+
+def _event_from(
+    tx: WriteTx, grid_id: str | None, day: date, description: str, title: str, values: dict[str, Any]
+) -> Event:
+    """A draft event opened from something a grid worker recorded (a log entry, an inspection finding)."""
+    return report_event(
+        tx, grid_id=grid_id or "", title=title, occurred_on=day, description=description, **values
+    )
 
 
 # -- 事件 -------------------------------------------------------------------------------------------------
@@ -194,14 +196,7 @@ def record_visit(
 
 def visit_to_event(tx: WriteTx, visit: InspectionVisit, *, title: str, **values: Any) -> Event:
     """A finding of a visit opens an event (draft), linked to the visit."""
-    event = report_event(
-        tx,
-        grid_id=visit.grid_id or "",
-        title=title,
-        occurred_on=visit.visited_on,
-        description=visit.findings,
-        **values,
-    )
+    event = _event_from(tx, visit.grid_id, visit.visited_on, visit.findings, title, values)
     tx.update(visit, event_id=event.id, has_hazard=True)
     return event
 

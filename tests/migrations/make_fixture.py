@@ -34,11 +34,21 @@ def main() -> int:
             grid_id=township.grid_a.id,
             address="李家村三组12号",
             members=[
-                {"name": "曾建华", "id_number": make_id_number("620502", date(1961, 3, 8), 15), "relation": "02"},
-                {"name": "单秀兰", "id_number": make_id_number("620502", date(1963, 9, 21), 28), "relation": "10"},
+                {
+                    "name": "曾建华",
+                    "id_number": make_id_number("620502", date(1961, 3, 8), 15),
+                    "relation": "02",
+                },
+                {
+                    "name": "单秀兰",
+                    "id_number": make_id_number("620502", date(1963, 9, 21), 28),
+                    "relation": "10",
+                },
             ],
         )
-        event = work.report_event(tx, grid_id=township.grid_a.id, title="排水沟纠纷", occurred_on=date(2026, 5, 6))
+        event = work.report_event(
+            tx, grid_id=township.grid_a.id, title="排水沟纠纷", occurred_on=date(2026, 5, 6)
+        )
         work.act_on_event(tx, event, "report", on=date(2026, 5, 6))
     with ledger.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

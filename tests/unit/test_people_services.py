@@ -177,3 +177,15 @@ def test_the_head_cannot_leave_or_be_split_off(ledger: Ledger, township: Townshi
         households.split_household(tx, tx.session.get(Household, house.id), [house.head_id], house.head_id)  # type: ignore[arg-type, list-item]
     with pytest.raises(ValidationError, match="请先更换户主"), ledger.write() as tx:
         persons.delete_person(tx, tx.session.get(Person, house.head_id))  # type: ignore[arg-type]
+
+
+def test_the_same_id_number_twice_in_one_household_is_refused(ledger: Ledger, township: Township) -> None:
+    with pytest.raises(ValidationError, match="与本次登记的“李父”重复"), ledger.write() as tx:
+        households.register_household(
+            tx,
+            grid_id=township.grid_a.id,
+            members=[
+                {"name": "李父", "id_number": ID_A, "relation": "02"},
+                {"name": "李子", "id_number": ID_A, "relation": "20"},
+            ],
+        )

@@ -115,4 +115,16 @@ def test_surname_readings() -> None:
     assert read_name("单田芳").initials == "stf"
     assert read_name("欧阳修").syllables == ("ou", "yang", "xiu")
     assert read_name("李长青").full == "lichangqing"
-    assert "i:cgf" in person_keys("曾国藩", "", None, "")
+    assert "i:cgf" in person_keys("曾国藩", "", None)
+
+
+def test_a_person_created_and_changed_twice_in_one_transaction_is_indexed_once(
+    ledger: Ledger, township: Township
+) -> None:
+    with ledger.write() as tx:
+        person = persons.register_person(tx, grid_id=township.grid_a.id, name="赵一").record
+        persons.update_person(tx, person, name="赵二")
+        persons.update_person(tx, person, name="赵三", phone="13912345678")
+    assert names(ledger, "赵三") == ["赵三"]
+    assert names(ledger, "赵一") == [] and names(ledger, "zs") == ["赵三"]
+    assert names(ledger, "2345") == ["赵三"]

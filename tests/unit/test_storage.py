@@ -164,3 +164,49 @@ def test_an_older_schema_is_copied_aside_before_upgrading(
     copy = Ledger.open(upgraded.upgraded_from, PASSPHRASE, actor="x", upgrade=False)
     assert db.current_revision(copy.engine) == head
     copy.close()
+
+
+def test_a_read_during_an_open_write_sees_only_committed_data(ledger: Ledger, township: Township) -> None:
+    with ledger.write() as tx:
+        households.register_household(
+            tx, grid_id=township.grid_a.id, members=[{"name": NAME, "relation": "02"}]
+        )
+        with ledger.read() as session:
+            assert session.scalar(select(func.count()).select_from(Person)) == 0
+    with ledger.read() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(ledger: Ledger, township: Township) -> None:
+    """Two programs on one file (two Ledger objects): BEGIN IMMEDIATE queues the second behind the first."""
+    import threading
+
+    other = Ledger.open(ledger.path, PASSPHRASE, actor="other")
+    first_inside = threading.Event()
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        first_inside.wait()
+        try:
+            with other.write() as tx:
+                households.register_household(
+                    tx, grid_id=township.grid_a.id, members=[{"name": "李二", "relation": "02"}]
+                )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with ledger.write() as tx:
+        households.register_household(
+            tx, grid_id=township.grid_a.id, members=[{"name": "张一", "relation": "02"}]
+        )
+        first_inside.set()
+        import time
+
+        time.sleep(0.3)
+    thread.join(10)
+    other.close()
+    assert errors == []
+    with ledger.read() as session:
+        assert sorted(session.scalars(select(Person.name))) == ["张一", "李二"]

@@ -159,6 +159,10 @@ def test_every_service_records_its_operations(ledger: Ledger, township: Township
     empty = walk(households.register_household, grid_id=g)
     walk(households.delete_household, fresh(Household, empty.id))
 
+    walk(
+        persons.register_people,
+        [{"name": "张甲", "grid_id": g, "id_number": pid(20)}, {"name": "张乙", "grid_id": g}],
+    )
     loner = walk(
         persons.register_person, grid_id=g, name="单田芳", id_number=pid(5, 1975), residence_class="2"
     )
