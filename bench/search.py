@@ -47,7 +47,7 @@ def main() -> None:
     figures["bare_name_prefix_sql"] = bare
     worst = max(
         v["p95_ms"] for k, v in figures.items() if isinstance(v, dict) and k != "bare_name_prefix_sql"
-    )  # type: ignore[index]
+    )
     figures["worst_p95_ms"] = worst
     figures["target_p95_ms"] = 10
     figures["ratio_worst_p95_to_bare_p95"] = round(worst / max(bare["p95_ms"], 1e-6), 1)
