@@ -119,6 +119,30 @@ def cmd_workdays_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_workdays_set(args: argparse.Namespace) -> int:
+    """An administrator marks a day as holiday or make-up working day, or clears it (kept in the ledger)."""
+    from app.services import reference
+
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        print(f"日期“{args.date}”格式不对，请写成 2027-02-08 这样的形式。", file=sys.stderr)
+        return EXIT_USAGE
+    ledger = _open(args)
+    try:
+        with ledger.write() as tx:
+            if args.kind == "clear":
+                reference.clear_calendar_day(tx, day)
+            else:
+                reference.set_calendar_day(tx, day, args.kind == "workday", args.name)
+    finally:
+        ledger.close()
+    kind = {"holiday": "休息日", "workday": "调休上班日", "clear": "普通日（按周末判断）"}[args.kind]
+    data = {"date": day.isoformat(), "set": args.kind, "name": args.name}
+    _print_json(data) if args.json else print(f"已将 {day.isoformat()} 设为{kind}。")
+    return EXIT_OK
+
+
 # -- search -----------------------------------------------------------------------------------------------
 def cmd_search(args: argparse.Namespace) -> int:
     from app.privacy import mask_id_number, mask_phone
@@ -306,6 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("n", type=int, metavar="N")
     w.add_argument("--json", action="store_true")
     w.set_defaults(func=cmd_workdays_add)
+    w = wsub.add_parser("set", help="管理员设置节假日：holiday 休息、workday 调休上班、clear 恢复普通日")
+    w.add_argument("date", metavar="DATE")
+    w.add_argument("kind", choices=("holiday", "workday", "clear"))
+    w.add_argument("name", nargs="?", default="", metavar="NAME")
+    w.add_argument("--json", action="store_true")
+    w.set_defaults(func=cmd_workdays_set)
 
     p = sub.add_parser("search", help="查找人员")
     p.add_argument("--json", action="store_true")

@@ -137,3 +137,15 @@ def test_the_installed_command_runs_as_a_program(profile: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["people"][0]["name"] == "欧阳娜"
+
+
+def test_an_administrator_sets_a_holiday_and_the_profile_calendar_follows(
+    capsys: pytest.CaptureFixture[str], profile: Path
+) -> None:
+    base = ["--profile", str(profile), "workdays"]
+    assert json.loads(run(capsys, *base, "add", "2026-09-30", "2", "--json")[1])["day"] == "2026-10-09"
+    assert run(capsys, *base, "set", "2026-10-09", "holiday", "临时调整")[0] == 0
+    data = json.loads(run(capsys, *base, "add", "2026-09-30", "2", "--json")[1])
+    assert data["day"] == "2026-10-10" and data["source"] == "profile"
+    assert run(capsys, *base, "set", "2026-10-09", "clear")[0] == 0
+    assert json.loads(run(capsys, *base, "add", "2026-09-30", "2", "--json")[1])["day"] == "2026-10-09"
