@@ -25,7 +25,9 @@ from app.pinyin import read_name
 from app.writer import WriteTx, insert_rows, register_indexer
 
 TOP = "\U0010ffff"
-MAX_CANDIDATES = 400
+CANDIDATES_PER_RESULT = 2
+"""How many candidates each way of matching may bring per result wanted: exact keys sort first in a prefix
+range, so the best candidates are always among them; the rest only cost loading."""
 
 
 def _suffixes(value: str, minimum: int = 1) -> list[str]:
@@ -146,19 +148,20 @@ def search_people(conn: Connection | Session, query: str, limit: int = 50) -> li
     """People matching ``query``, best first: exact name, then name starting with it, then the rest by name."""
     q = normalise_query(query)
     matched: dict[str, str] = {}
+    candidates = limit * CANDIDATES_PER_RESULT
     for prefix, how in plan(q):
         rows = conn.execute(
             select(SearchKey.person_id)
             .where(SearchKey.key >= prefix, SearchKey.key < prefix + TOP)
-            .limit(MAX_CANDIDATES)
+            .limit(candidates)
         ).scalars()
         for pid in rows:
             matched.setdefault(pid, how)
     if len(q) >= 3 and q.isdigit():
-        for pid in _text_matches(conn, "phone", q):
+        for pid in _text_matches(conn, "phone", q, candidates):
             matched.setdefault(pid, "phone")
     elif len(q) >= 3 and not _DIGITS.fullmatch(q) and not _LATIN.fullmatch(q):
-        for pid in _text_matches(conn, "address", q):
+        for pid in _text_matches(conn, "address", q, candidates):
             matched.setdefault(pid, "address")
     if not matched:
         return []
@@ -167,7 +170,7 @@ def search_people(conn: Connection | Session, query: str, limit: int = 50) -> li
     return hits[:limit]
 
 
-def _text_matches(conn: Connection | Session, column: str, q: str) -> list[str]:
+def _text_matches(conn: Connection | Session, column: str, q: str, limit: int) -> list[str]:
     """Persons whose ``column`` (address or phone) contains ``q`` anywhere (FTS5 trigram, 3+ characters)."""
     phrase = column + ' : "' + q.replace('"', '""') + '"'
     rows = conn.execute(
@@ -175,7 +178,7 @@ def _text_matches(conn: Connection | Session, column: str, q: str) -> list[str]:
             "SELECT m.person_id FROM person_text_fts f JOIN person_text_map m ON m.fts_rowid = f.rowid "
             "WHERE person_text_fts MATCH :q LIMIT :n"
         ),
-        {"q": phrase, "n": MAX_CANDIDATES},
+        {"q": phrase, "n": limit},
     ).scalars()
     return list(rows)
 

@@ -62,4 +62,5 @@ def grid_leaf(tx: WriteTx, grid_id: str | None, record: str = "") -> GridNode:
         raise ValidationError(
             "grid_id", "所属网格", f"“{node.name}”不是最末一级网格，请选择其下的具体网格。", record
         )
+    tx.memo[("grid_leaf", grid_id)] = node
     return node

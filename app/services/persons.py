@@ -25,7 +25,9 @@ def _record_name(values: dict[str, Any], current: Person | None) -> str:
     return f"人员“{name}”" if name else "人员"
 
 
-def clean_person(tx: WriteTx, values: dict[str, Any], current: Person | None = None) -> dict[str, Any]:
+def clean_person(
+    tx: WriteTx, values: dict[str, Any], current: Person | None = None, *, check_duplicate: bool = True
+) -> dict[str, Any]:
     """Validated, normalised field values for a new person or the changed fields of ``current``."""
     out = dict(values)
     record = _record_name(values, current)
@@ -51,7 +53,7 @@ def clean_person(tx: WriteTx, values: dict[str, Any], current: Person | None = N
                 out[field] = derived
         else:
             out["id_number"] = require_text(Person, "id_number", raw, record)
-        if out["id_number"]:
+        if out["id_number"] and check_duplicate:
             _refuse_duplicate_id(tx, out["id_number"], current, record)
     if out.get("phone"):
         out["phone"] = validate_phone(str(out["phone"]), record=record).number
@@ -114,7 +116,7 @@ def register_people(tx: WriteTx, rows: list[dict[str, Any]]) -> Saved[list[str]]
     cleaned: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for row in rows:
-        clean = clean_person(tx, {k: v for k, v in row.items() if k != "id"})
+        clean = clean_person(tx, {k: v for k, v in row.items() if k != "id"}, check_duplicate=False)
         number = clean.get("id_number")
         if number:
             if number in seen:
@@ -126,12 +128,34 @@ def register_people(tx: WriteTx, rows: list[dict[str, Any]]) -> Saved[list[str]]
                 )
             seen[number] = clean["name"]
         cleaned.append({"id": row.get("id") or uuid7()} | clean)
+    if seen:  # one query for the whole batch
+        existing = tx.session.execute(
+            select(Person.id, Person.name, Person.id_number).where(Person.id_number.in_(seen), Person.live())
+        ).first()
+        if existing is not None:
+            pid, name, number = existing
+            raise DuplicateError(
+                "id_number",
+                "身份证号",
+                f"{number} 已登记为“{name}”，同一证件号码不能登记两次。已为您打开该人员，请在原记录上修改。",
+                existing_id=pid,
+                record=f"人员“{seen[number]}”",
+            )
+    births = {(row["name"], row.get("birth_date")) for row in cleaned if row.get("birth_date")}
+    namesakes = (
+        tx.session.execute(
+            select(Person.name, Person.birth_date).where(
+                Person.name.in_({n for n, _ in births}), Person.live()
+            )
+        ).all()
+        if births
+        else []
+    )
     ids = tx.create_many(Person, cleaned)
     warnings = [
-        f"已有同名同出生日期的人员“{p.name}”（{p.birth_date}），请确认不是同一人。"
-        for row in cleaned
-        for p in similar_people(tx, row["name"], row.get("birth_date"))
-        if p.id not in ids
+        f"已有同名同出生日期的人员“{name}”（{birth}），请确认不是同一人。"
+        for name, birth in namesakes
+        if (name, birth) in births
     ]
     return Saved(ids, warnings)
 
