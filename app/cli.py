@@ -80,14 +80,18 @@ def cmd_check_id(args: argparse.Namespace) -> int:
 
 
 # -- workdays ---------------------------------------------------------------------------------------------
+def iso_date(text: str) -> date:
+    """A DATE argument: 2026-10-09; anything else is a usage error with an example."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，请写成 2026-10-09 这样的形式。") from None
+
+
 def cmd_workdays_add(args: argparse.Namespace) -> int:
     from app.workdays import WorkCalendar, bundled_calendar
 
-    try:
-        start = date.fromisoformat(args.date)
-    except ValueError:
-        print(f"日期“{args.date}”格式不对，请写成 2026-10-09 这样的形式。", file=sys.stderr)
-        return EXIT_USAGE
+    start: date = args.date
     calendar: WorkCalendar
     profile = _profile(args)
     if args.profile and profile.exists():
@@ -123,11 +127,7 @@ def cmd_workdays_set(args: argparse.Namespace) -> int:
     """An administrator marks a day as holiday or make-up working day, or clears it (kept in the ledger)."""
     from app.services import reference
 
-    try:
-        day = date.fromisoformat(args.date)
-    except ValueError:
-        print(f"日期“{args.date}”格式不对，请写成 2027-02-08 这样的形式。", file=sys.stderr)
-        return EXIT_USAGE
+    day: date = args.date
     ledger = _open(args)
     try:
         with ledger.write() as tx:
@@ -292,7 +292,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         ledger.close()
     profile.save_settings(user="demo", demo=True, township="天水市演示乡镇")
-    data = asdict(summary) | {"profile": str(profile.folder), "passphrase": "(GRIDDESK_PASSPHRASE)"
+    data = asdict(summary) | {"profile": str(profile.folder), "passphrase": "（取自环境变量 GRIDDESK_PASSPHRASE）"
                               if os.environ.get("GRIDDESK_PASSPHRASE") else DEMO_PASSPHRASE}  # fmt: skip
     if args.json:
         _print_json(data)
@@ -326,12 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("workdays", help="工作日计算")
     wsub = p.add_subparsers(dest="workdays_command", required=True)
     w = wsub.add_parser("add", help="DATE 之后第 N 个工作日（DATE 当天不计）")
-    w.add_argument("date", metavar="DATE")
+    w.add_argument("date", type=iso_date, metavar="DATE")
     w.add_argument("n", type=int, metavar="N")
     w.add_argument("--json", action="store_true")
     w.set_defaults(func=cmd_workdays_add)
     w = wsub.add_parser("set", help="管理员设置节假日：holiday 休息、workday 调休上班、clear 恢复普通日")
-    w.add_argument("date", metavar="DATE")
+    w.add_argument("date", type=iso_date, metavar="DATE")
     w.add_argument("kind", choices=("holiday", "workday", "clear"))
     w.add_argument("name", nargs="?", default="", metavar="NAME")
     w.add_argument("--json", action="store_true")

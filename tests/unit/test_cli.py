@@ -57,8 +57,9 @@ def test_workdays_add_says_whether_the_year_is_published(capsys: pytest.CaptureF
     assert (
         data["day"] == "2027-12-31" and data["calendar"] == "estimated" and data["estimated_years"] == [2027]
     )
-    code, _, err = run(capsys, "workdays", "add", "30/09/2026", "2")
-    assert code == cli.EXIT_USAGE and "2026-10-09" in err
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["workdays", "add", "30/09/2026", "2"])
+    assert exited.value.code == cli.EXIT_USAGE and "2026-10-09" in capsys.readouterr().err
 
 
 @pytest.fixture
