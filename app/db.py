@@ -27,7 +27,6 @@ from sqlalchemy.pool import QueuePool
 from app.errors import StorageError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-AUTOCHECKPOINT_PAGES = 20000
 CACHE_KIB = 65536
 """Page cache per connection (64 MiB): encryption costs show on cache misses, so keep the hot pages in memory."""
 
@@ -79,9 +78,6 @@ def make_engine(path: Path, passphrase: str) -> Engine:
         # FULL: a committed save survives a power cut, not just a crash of the program.
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        # Checkpoints run in the background (app.ledger.Checkpointer) so a save never pays for one; this limit
-        # only bounds the WAL when nothing else checkpoints (e.g. a long import with no idle moment).
-        cur.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
         cur.execute("PRAGMA temp_store = MEMORY")
         cur.close()
         # Let SQLAlchemy's "begin" event decide how a transaction starts (deferred read or immediate write).

@@ -12,7 +12,6 @@ Everything that reads or writes the ledger starts here::
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,48 +27,6 @@ from app.services.reference import seed_reference_data
 from app.writer import WriteTx, read_session, write_session
 
 
-class Checkpointer:
-    """Copies the WAL back into the ledger file in a background thread, shortly after writes.
-
-    SQLite would otherwise do it inside whichever commit crosses the WAL size limit, making one save in a few
-    dozen ten times slower than the rest. A PASSIVE checkpoint never blocks readers or the writer.
-    """
-
-    DELAY_SECONDS = 0.2
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._wanted = threading.Event()
-        self._stopping = False
-        self.runs = 0
-        self._thread = threading.Thread(target=self._run, name="ledger-checkpoint", daemon=True)
-        self._thread.start()
-
-    def poke(self) -> None:
-        self._wanted.set()
-
-    def _run(self) -> None:
-        while True:
-            self._wanted.wait()
-            if self._stopping:
-                return
-            time.sleep(self.DELAY_SECONDS)  # let a burst of saves finish first
-            self._wanted.clear()
-            if self._stopping:
-                return
-            raw = self._engine.raw_connection()
-            try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
-                self.runs += 1
-            finally:
-                raw.close()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wanted.set()
-        self._thread.join(timeout=5)
-
-
 class Ledger:
     """The ledger of one profile. One instance per process per file; writes are serialised by a lock."""
 
@@ -79,7 +36,6 @@ class Ledger:
         self.actor = actor
         self.upgraded_from: Path | None = None
         self._write_lock = threading.Lock()
-        self.checkpointer = Checkpointer(engine)
 
     @classmethod
     def open(
@@ -97,7 +53,6 @@ class Ledger:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = db.make_engine(path, passphrase)
-        ledger: Ledger | None = None
         try:
             status = db.schema_status(engine)
             ledger = cls(engine, path, actor)
@@ -112,8 +67,6 @@ class Ledger:
                     with ledger.write(actor="system") as tx:
                         seed_reference_data(tx)
         except (DBAPIError, StorageError) as exc:
-            if ledger is not None:
-                ledger.close()
             engine.dispose()
             if isinstance(exc, StorageError):
                 raise
@@ -125,10 +78,12 @@ class Ledger:
     @contextmanager
     def write(self, actor: str | None = None) -> Iterator[WriteTx]:
         """The one write path: a WriteTx committed when the block ends, rolled back if it raises."""
-        with self._write_lock:
-            with db.write_connection(self.engine) as conn, write_session(conn, actor or self.actor) as tx:
-                yield tx
-            self.checkpointer.poke()
+        with (
+            self._write_lock,
+            db.write_connection(self.engine) as conn,
+            write_session(conn, actor or self.actor) as tx,
+        ):
+            yield tx
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -139,5 +94,4 @@ class Ledger:
             session.close()
 
     def close(self) -> None:
-        self.checkpointer.stop()
         self.engine.dispose()

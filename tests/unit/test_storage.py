@@ -4,7 +4,6 @@ a copy aside before any upgrade, backups that restore."""
 from __future__ import annotations
 
 import shutil
-import time
 from datetime import date
 from pathlib import Path
 
@@ -211,13 +210,3 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(ledger: Ledger, 
     assert errors == []
     with ledger.read() as session:
         assert sorted(session.scalars(select(Person.name))) == ["张一", "李二"]
-
-
-def test_checkpoints_run_in_the_background_after_writes(ledger: Ledger, township: Township) -> None:
-    wal = ledger.path.with_name("ledger.db-wal")
-    _register(ledger, township)
-    deadline = time.monotonic() + 10
-    while ledger.checkpointer.runs == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert ledger.checkpointer.runs >= 1
-    assert wal.exists() and db.integrity_check(ledger.engine) == []
