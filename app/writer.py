@@ -116,7 +116,6 @@ class WriteTx:
         # the changes were made (one executemany each instead of an ORM insert per row).
         self._ops: list[dict[str, Any]] = []
         self._audits: list[dict[str, Any]] = []
-        self.operations = 0
         self.memo: dict[Any, Any] = {}
         """Lookups services may reuse within this transaction (e.g. a grid already checked to be a leaf)."""
 
@@ -159,6 +158,7 @@ class WriteTx:
         _check_codes(model, {k: values[k] for k in changes}, record.describe())
         base_version = record.version
         self._track(record)
+        # The operation is filed under the grid the record was in; a move's new grid travels in its changes.
         grid_before = record.grid_id
         for name in changes:
             setattr(record, name, values[name])
@@ -218,7 +218,6 @@ class WriteTx:
         insert_rows(self.session, model.__table__, records)  # type: ignore[attr-defined]
         self._ops.extend(ops)
         self._audits.extend(audits)
-        self.operations += len(ops)
         indexer = _INDEXERS.get(entity)
         if indexer is not None:
             indexer(self, records, True)
@@ -243,7 +242,6 @@ class WriteTx:
     ) -> None:
         self._ops.append(self._op_row(entity_of(model), record_id, grid_id, kind, changes, base_version))
         self._audits.append(self._audit_row(model, record_id, kind, list(changes)))
-        self.operations += 1
 
     def _op_row(
         self,
