@@ -302,7 +302,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+Commands = Callable[[Any, Callable[[argparse.Namespace], Any]], None]
+"""Adds sub-commands to the parser (given its subparsers and the ledger opener); sync/ brings its own."""
+
+
+def build_parser(extra: Sequence[Commands] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="griddesk", description="网格台账 GridDesk")
     parser.add_argument(
         "--profile",
@@ -354,13 +358,19 @@ def build_parser() -> argparse.ArgumentParser:
         d.add_argument("path", metavar="PATH")
         d.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_db)
+    for add in extra:
+        add(sub, _open)
     return parser
 
 
-def main(argv: Sequence[str] | None = None, open_window: Callable[[Any], int] | None = None) -> int:
-    """Run a command; without one, ``open_window(profile)`` opens the app (ui.entry passes it in, so that
-    app/ never imports the GUI)."""
-    parser = build_parser()
+def main(
+    argv: Sequence[str] | None = None,
+    open_window: Callable[[Any], int] | None = None,
+    extra: Sequence[Commands] = (),
+) -> int:
+    """Run a command; without one, ``open_window(profile)`` opens the app. ui.entry passes the window and the
+    sync commands in, so that app/ imports neither the GUI nor sync."""
+    parser = build_parser(extra)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     try:

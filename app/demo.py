@@ -811,7 +811,7 @@ class _Demo:
         ) -> str:
             nid = self.new_id()
             nodes.append(
-                {"id": nid, "grid_id": nid, "code": code, "name": name, "level": level, "kind": kind,
+                {"id": nid, "code": code, "name": name, "level": level, "kind": kind,
                  "urban": urban, "parent_id": parent, "sort_order": order}
             )  # fmt: skip
             return nid
@@ -1693,7 +1693,7 @@ class _Demo:
         items: list[Row] = []
         for order, (category, name, materials, in_person, office) in enumerate(_ERRAND_ITEMS, start=1):
             items.append(
-                {"id": self.new_id(), "grid_id": self.township, "category": category, "name": name,
+                {"id": self.new_id(), "category": category, "name": name,
                  "materials": list(materials), "in_person": in_person, "office": office, "sort_order": order}
             )  # fmt: skip
         errands: list[Row] = []

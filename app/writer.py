@@ -183,10 +183,14 @@ class WriteTx:
         self._record(model, record.id, record.grid_id, "delete", {"deleted": [False, True]}, base_version)
         self._queue_index(model, record)
 
-    def create_many(self, model: type[Synced], rows: Sequence[dict[str, Any]]) -> list[str]:
+    def create_many(
+        self, model: type[Synced], rows: Sequence[dict[str, Any]], *, send: bool = True
+    ) -> list[str]:
         """Bulk create (demo generation, import, pull): the same bookkeeping, inserted through the driver.
 
         Each row is a dict of field values; missing fields take their column defaults. Returns the ids.
+        ``send=False`` is for data every laptop already has in the same form (the bundled reference defaults,
+        with fixed ids): audited, but with nothing to send.
         """
         if not rows:
             return []
@@ -216,12 +220,55 @@ class WriteTx:
             ops.append(self._op_row(entity, rid, values.get("grid_id"), "create", changes, 0))
             audits.append(self._audit_row(model, rid, "create", list(changes)))
         insert_rows(self.session, model.__table__, records)  # type: ignore[attr-defined]
-        self._ops.extend(ops)
+        if send:
+            self._ops.extend(ops)
         self._audits.extend(audits)
         indexer = _INDEXERS.get(entity)
         if indexer is not None:
             indexer(self, records, True)
         return [r["id"] for r in records]
+
+    def apply_remote(
+        self,
+        model: type[Synced],
+        record_id: str,
+        values: Mapping[str, Any],
+        *,
+        version: int,
+        changed_by: str,
+        keep: Iterable[str] = (),
+    ) -> Synced:
+        """Write a record as the township server has it (a pulled change): no outbox operation, since it came
+        from the server; audited as ``sync``; search keys refreshed. Fields in ``keep`` have local changes not
+        yet sent and keep their local value (the server merges them when they arrive)."""
+        columns = field_columns(model)
+        kept = set(keep)
+        incoming = {
+            name: from_json(columns[name], value)
+            for name, value in values.items()
+            if name in columns and name not in kept
+        }
+        record = self.session.get(model, record_id)
+        action = "update"
+        if record is None:
+            record = model()
+            record.id = record_id
+            record.created_at = self.now
+            record.created_by = changed_by
+            self.session.add(record)
+            action = "create"
+        self._track(record)
+        for name, value in incoming.items():
+            setattr(record, name, value)
+        record.version = version
+        record.updated_at = self.now
+        record.updated_by = changed_by
+        self.session.flush([record])
+        self._audits.append(
+            self._audit_row(model, record_id, "sync", sorted(incoming), f"来自乡镇服务器（{action}）")
+        )
+        self._queue_index(model, record)
+        return record
 
     def log_view(self, record: Synced, fields: Iterable[str], summary: str = "") -> None:
         """Audit that the actor viewed sensitive fields of ``record`` (PIPL: who read what, when)."""
@@ -304,6 +351,18 @@ class WriteTx:
 
     def is_tracked(self, record: object) -> bool:
         return id(record) in self._tracked
+
+
+def from_json(column: Column[Any], value: Any) -> Any:
+    """A value as it travels in the protocol, back to what the column holds (dates from ISO strings)."""
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, DateTime) and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date) and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
 
 
 def _storage_converter(column: Column[Any]) -> Callable[[Any], Any] | None:

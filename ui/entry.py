@@ -19,7 +19,9 @@ def _open_window(profile: Any) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, open_window=_open_window)
+    from sync import commands
+
+    return cli.main(argv, open_window=_open_window, extra=[commands.register])
 
 
 if __name__ == "__main__":

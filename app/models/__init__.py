@@ -1,7 +1,7 @@
 """The ledger's tables. Importing this package registers every model on ``Base.metadata``."""
 
 from app.models.base import Base, Synced, utcnow
-from app.models.bookkeeping import AuditEntry, OutboxOp, SearchKey
+from app.models.bookkeeping import AuditEntry, OutboxOp, SearchKey, SyncState
 from app.models.errands import Errand, ErrandItem, ErrandStep
 from app.models.grid import GridNode, GridPost, Staff
 from app.models.people import Household, HouseholdChange, Person, ResidenceDetail, SpecialGroupRecord
@@ -40,5 +40,5 @@ __all__ = [
     "CalendarYear", "CodeEntry", "DeadlineRule", "Errand", "ErrandItem", "ErrandStep", "Event", "EventParty",
     "EventStep", "GridNode", "GridPost", "Household", "HouseholdChange", "InspectionRound", "InspectionVisit",
     "Meeting", "MeetingEvent", "Membership", "Organisation", "OutboxOp", "Person", "Place", "ResidenceDetail",
-    "SearchKey", "SentimentLog", "SpecialGroupRecord", "Staff", "Synced", "Tenancy", "utcnow",
+    "SearchKey", "SentimentLog", "SpecialGroupRecord", "Staff", "SyncState", "Synced", "Tenancy", "utcnow",
 ]  # fmt: skip

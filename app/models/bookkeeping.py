@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -31,6 +31,23 @@ class OutboxOp(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    """pending → sent (applied or duplicate) | conflict | rejected, as the server answered."""
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    server_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    conflicts: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SyncState(Base):
+    """What this laptop knows of the township server: enrolment, the pull cursor and epoch, last sync.
+
+    The cursor is written in the same transaction as the pulled rows it covers.
+    """
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
 
 
 class AuditEntry(Base):

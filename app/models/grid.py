@@ -12,7 +12,8 @@ class GridNode(Synced, Base):
     """A node of the grid tree: township/street (1), area (2, rural only), village/community, grid (leaf).
 
     Urban: 街道 → 社区 → 网格 (3 levels). Rural: 乡镇 → 领导包片区域 → 行政村 → 网格 (4 levels).
-    ``grid_id`` of a node is the node itself, so authorisation by grid treats the tree uniformly.
+    The tree is township reference data: ``grid_id`` is empty, so every laptop of the township receives it and
+    only the township changes it.
     """
 
     __tablename__ = "grid_node"

@@ -40,7 +40,7 @@ def create_grid_node(
     urban = parent.urban if parent else kind == "street"
     return tx.create(
         GridNode(id=node_id, code=code, name=name, kind=kind, parent_id=parent_id, level=level, urban=urban,
-                 grid_id=node_id, **values)
+                 **values)
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ deadline rules); the township publishes updates through sync and an administrato
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -30,22 +31,46 @@ DEFAULT_DEADLINES = {
 """Working days per local event category (EventCategory): 2–3 ordinary, 7 for hard cases (seed practice)."""
 
 
+REFERENCE_NAMESPACE = uuid.UUID("5c1d7f0e-6f4b-4d8e-9a57-8b2f3c1e0a61")
+
+
+def reference_id(kind: str, key: object) -> str:
+    """The fixed id of a bundled reference row (UUIDv5 of its natural key): the same on every laptop and on the
+    server, so a table the township publishes later updates these rows instead of adding twins."""
+    return str(uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{key}"))
+
+
 def seed_reference_data(tx: WriteTx) -> None:
-    """Fill a new ledger with the bundled code tables, holiday calendar and deadline rules."""
-    tx.create_many(
-        CodeEntry,
-        [
-            {"table": c.table, "code": c.code, "name": c.name, "sort_order": c.order}
-            for t in codes.bundled_tables().values()
-            for c in t.codes
-        ],
-    )
-    tx.create_many(
-        CalendarDay,
-        [{"day": d.day, "is_workday": d.is_workday, "name": d.name} for d in bundled_special_days()],
-    )
-    tx.create_many(CalendarYear, [{"year": y, "source": "chinesecalendar"} for y in sorted(bundled_years())])
-    tx.create_many(DeadlineRule, [{"category": c, "working_days": n} for c, n in DEFAULT_DEADLINES.items()])
+    """Fill a new ledger with the bundled code tables, holiday calendar and deadline rules.
+
+    Every laptop has the same rows under the same ids, so they are not sent (``send=False``).
+    """
+    code_rows = [
+        {"id": reference_id("code", f"{c.table}:{c.code}"), "table": c.table, "code": c.code, "name": c.name,
+         "sort_order": c.order}
+        for t in codes.bundled_tables().values()
+        for c in t.codes
+    ]  # fmt: skip
+    day_rows = [
+        {
+            "id": reference_id("day", d.day.isoformat()),
+            "day": d.day,
+            "is_workday": d.is_workday,
+            "name": d.name,
+        }
+        for d in bundled_special_days()
+    ]
+    year_rows = [
+        {"id": reference_id("year", y), "year": y, "source": "chinesecalendar"}
+        for y in sorted(bundled_years())
+    ]
+    rule_rows = [
+        {"id": reference_id("deadline", c), "category": c, "working_days": n}
+        for c, n in DEFAULT_DEADLINES.items()
+    ]
+    for model, rows in ((CodeEntry, code_rows), (CalendarDay, day_rows), (CalendarYear, year_rows),
+                        (DeadlineRule, rule_rows)):  # fmt: skip
+        tx.create_many(model, rows, send=False)
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -70,7 +95,9 @@ def set_calendar_day(tx: WriteTx, day: date, is_workday: bool, name: str = "") -
     """Mark ``day`` a holiday or a make-up working day (administrator's edit, or the township's publication)."""
     existing = tx.session.scalar(select(CalendarDay).where(CalendarDay.day == day))
     if existing is None:
-        return tx.create(CalendarDay(day=day, is_workday=is_workday, name=name))
+        return tx.create(
+            CalendarDay(id=reference_id("day", day.isoformat()), day=day, is_workday=is_workday, name=name)
+        )
     tx.update(existing, is_workday=is_workday, name=name, deleted=False)
     return existing
 
@@ -97,7 +124,7 @@ def publish_calendar_year(
         set_calendar_day(tx, d.day, d.is_workday, d.name)
     existing = tx.session.scalar(select(CalendarYear).where(CalendarYear.year == year))
     if existing is None:
-        tx.create(CalendarYear(year=year, source=source))
+        tx.create(CalendarYear(id=reference_id("year", year), year=year, source=source))
     else:
         tx.update(existing, source=source, deleted=False)
 
@@ -112,6 +139,8 @@ def set_deadline_rule(tx: WriteTx, category: str, working_days: int) -> Deadline
         )
     existing = tx.session.scalar(select(DeadlineRule).where(DeadlineRule.category == category))
     if existing is None:
-        return tx.create(DeadlineRule(category=category, working_days=working_days))
+        return tx.create(
+            DeadlineRule(id=reference_id("deadline", category), category=category, working_days=working_days)
+        )
     tx.update(existing, working_days=working_days, deleted=False)
     return existing

@@ -1,0 +1,1 @@
+"""Sync with the township server: the protocol (shared with server/), the client engine, merge rules."""

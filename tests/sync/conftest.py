@@ -1,0 +1,111 @@
+"""Sync fixtures: the real township server as a subprocess on loopback, and laptops as separate ledger files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.ledger import Ledger
+from tests.conftest import PASSPHRASE, Township, build_township
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    db: Path
+    process: subprocess.Popen[str]
+
+    def admin(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "server", "admin", *args, "--db", str(self.db)],
+            capture_output=True, text=True, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)}, check=True,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+def start_server(db: Path) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/health", timeout=1).ok:
+                return Server(url, db, process)
+        except requests.ConnectionError:
+            time.sleep(0.05)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError("server did not start: " + (process.stderr.read() if process.stderr else ""))
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = start_server(tmp_path / "server.db")
+    yield running
+    running.stop()
+
+
+@dataclass
+class Laptops:
+    """The township office's ledger (which built the grid tree) and two village laptops of grid A."""
+
+    township: Township
+    office: Ledger
+    a: Ledger
+    b: Ledger
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, empty_ledger_file: Path, server: Server) -> Iterator[Laptops]:
+    from sync.engine import enrol, run_sync
+
+    opened: list[Ledger] = []
+
+    def laptop(name: str) -> Ledger:
+        path = tmp_path / name / "ledger.db"
+        path.parent.mkdir()
+        shutil.copyfile(empty_ledger_file, path)
+        ledger = Ledger.open(path, PASSPHRASE, actor=name)
+        opened.append(ledger)
+        return ledger
+
+    office = laptop("office")
+    township = build_township(office)
+    server.admin("init", "--grids", township.grid_a.id, township.grid_b.id)
+    enrol(office, server.url, server.admin("enrol-code", "--township"), "乡镇办公室")
+    run_sync(office)
+    a, b = laptop("a"), laptop("b")
+    for ledger, name in ((a, "采集员甲"), (b, "采集员乙")):
+        enrol(ledger, server.url, server.admin("enrol-code", "--grids", township.grid_a.id), name)
+        run_sync(ledger)
+    yield Laptops(township, office, a, b)
+    for ledger in opened:
+        ledger.close()

@@ -1,0 +1,254 @@
+"""Laptops and the township server, for real: separate encrypted ledgers, the server as a subprocess on
+loopback. What one laptop saves reaches the other once; a retry after a lost answer is a duplicate, never a second
+record; edits to different fields merge; the same field edited twice waits for a person; offline loses nothing."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.idcard import make_id_number
+from app.ledger import Ledger
+from app.models import Household, OutboxOp, Person
+from app.search import search_people
+from app.services import households, persons
+from sync.client import Backoff, SyncClient, SyncError
+from sync.engine import client_for, one_run_at_a_time, read_state, run_sync
+from sync.protocol import Operation, PushRequest
+from tests.sync.conftest import Laptops, Server, start_server
+
+ID_1 = make_id_number("620502", date(1966, 4, 12), 17)
+ID_2 = make_id_number("620502", date(1969, 8, 3), 28)
+
+
+def quick(ledger: Ledger) -> SyncClient:
+    client = client_for(ledger)
+    client.backoff = Backoff(attempts=2, base=0.01)
+    return client
+
+
+def register_family(ledger: Ledger, laptops: Laptops) -> str:
+    with ledger.write() as tx:
+        house = households.register_household(
+            tx,
+            grid_id=laptops.township.grid_a.id,
+            address="李家村四组7号",
+            members=[
+                {"name": "曾广才", "id_number": ID_1, "relation": "02"},
+                {"name": "单桂兰", "id_number": ID_2, "relation": "10"},
+            ],
+        ).record
+    return house.id
+
+
+def count(ledger: Ledger, model: type, **where: object) -> int:
+    with ledger.read() as session:
+        query = select(func.count()).select_from(model)
+        for name, value in where.items():
+            query = query.where(getattr(model, name) == value)
+        return int(session.scalar(query) or 0)
+
+
+def person_id(ledger: Ledger, name: str) -> str:
+    with ledger.read() as session:
+        found = session.scalar(select(Person.id).where(Person.name == name))
+    assert found is not None
+    return found
+
+
+def test_the_grid_tree_reaches_new_laptops_and_their_outbox_starts_empty(laptops: Laptops) -> None:
+    for ledger in (laptops.a, laptops.b):
+        with ledger.read() as session:
+            names = set(session.scalars(select(Person.name)))
+            assert names == set()
+            from app.models import GridNode
+
+            grids = set(session.scalars(select(GridNode.name)))
+        assert {"玉泉镇", "李家村第一网格", "李家村第二网格"} <= grids
+        assert count(ledger, OutboxOp, state="pending") == 0
+        assert count(ledger, OutboxOp, state="rejected") == 0
+
+
+def test_a_household_saved_on_one_laptop_reaches_the_other_once(laptops: Laptops) -> None:
+    house = register_family(laptops.a, laptops)
+    report = run_sync(laptops.a)
+    assert report.applied == 3 and report.waiting == 0 and report.needs_person == 0
+    report_b = run_sync(laptops.b)
+    assert report_b.pulled >= 3
+    with laptops.b.read() as session:
+        assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
+        stored = session.get(Household, house)
+        assert stored is not None and stored.head_id == person_id(laptops.b, "曾广才")
+    assert count(laptops.b, OutboxOp, state="pending") == 0, "what was pulled is not sent back"
+    run_sync(laptops.b)
+    run_sync(laptops.a)
+    assert count(laptops.a, Person) == count(laptops.b, Person) == 2
+
+
+def test_a_lost_answer_is_retried_and_answered_duplicate(laptops: Laptops, server: Server) -> None:
+    register_family(laptops.a, laptops)
+    with laptops.a.read() as session:
+        ops = session.scalars(
+            select(OutboxOp).where(OutboxOp.state == "pending").order_by(OutboxOp.seq)
+        ).all()
+        request = PushRequest(
+            batch_id="lost-answer",
+            operations=[
+                Operation(
+                    op_id=o.op_id,
+                    entity=o.entity,
+                    record_id=o.record_id,
+                    grid_id=o.grid_id,
+                    kind=o.kind,  # type: ignore[arg-type]
+                    changes=o.changes,
+                    base_version=o.base_version,
+                    created_at=o.created_at,
+                    actor=o.actor,
+                )
+                for o in ops
+            ],
+        )
+    client = client_for(laptops.a)
+    client.push(request)  # the server commits; the laptop never hears the answer
+    client.close()
+    assert count(laptops.a, OutboxOp, state="pending") == 3
+    report = run_sync(laptops.a)
+    assert report.duplicates == 3 and report.applied == 0 and report.waiting == 0
+    run_sync(laptops.b)
+    assert count(laptops.b, Person) == 2 and count(laptops.b, Household) == 1
+
+
+def test_edits_to_different_fields_merge(laptops: Laptops) -> None:
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    run_sync(laptops.b)
+    pid = person_id(laptops.a, "曾广才")
+    with laptops.a.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), phone="13909381111")  # type: ignore[arg-type]
+    with laptops.b.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), occupation="果农")  # type: ignore[arg-type]
+    assert run_sync(laptops.a).applied == 1
+    assert run_sync(laptops.b).applied == 1
+    run_sync(laptops.a)
+    for ledger in (laptops.a, laptops.b):
+        with ledger.read() as session:
+            person = session.get(Person, pid)
+            assert person is not None and (person.phone, person.occupation) == ("13909381111", "果农")
+
+
+def test_the_same_field_edited_differently_waits_for_a_person(laptops: Laptops) -> None:
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    run_sync(laptops.b)
+    pid = person_id(laptops.a, "单桂兰")
+    with laptops.a.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), former_name="单贵兰")  # type: ignore[arg-type]
+    with laptops.b.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), former_name="单桂莲")  # type: ignore[arg-type]
+    run_sync(laptops.a)
+    report = run_sync(laptops.b)
+    assert report.conflicts == 1 and report.needs_person == 1
+    with laptops.b.read() as session:
+        op = session.scalar(select(OutboxOp).where(OutboxOp.state == "conflict"))
+        assert op is not None and op.conflicts == {"former_name": "单贵兰"}
+        assert op.reason and "曾用名" in op.reason
+        # the laptop keeps what its user typed until a person decides
+        kept = session.get(Person, pid)
+        assert kept is not None and kept.former_name == "单桂莲"
+
+
+def test_offline_keeps_every_change_and_the_next_sync_sends_them(laptops: Laptops, server: Server) -> None:
+    register_family(laptops.a, laptops)
+    server.stop()
+    client = quick(laptops.a)
+    with pytest.raises(SyncError) as failed:
+        run_sync(laptops.a, client)
+    assert failed.value.offline and "连不上" in failed.value.message
+    assert count(laptops.a, OutboxOp, state="pending") == 3
+    again = start_server(server.db)
+    try:
+        client.base_url = again.url
+        report = run_sync(laptops.a, client)
+        assert report.applied == 3 and report.waiting == 0
+    finally:
+        again.stop()
+
+
+class _Portal(http.server.BaseHTTPRequestHandler):
+    def _page(self) -> None:
+        body = "<html><body>请登录酒店网络</body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _page
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def portal() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_captive_portal_page_is_not_an_acknowledgement(laptops: Laptops, portal: str) -> None:
+    register_family(laptops.a, laptops)
+    client = quick(laptops.a)
+    client.base_url = portal
+    with pytest.raises(SyncError, match="不是乡镇服务器的应答"):
+        run_sync(laptops.a, client)
+    assert count(laptops.a, OutboxOp, state="pending") == 3
+
+
+def test_one_sync_at_a_time_per_profile(laptops: Laptops) -> None:
+    with one_run_at_a_time(laptops.a), pytest.raises(SyncError, match="另一个同步正在进行"):
+        run_sync(laptops.a)
+
+
+def test_a_revoked_laptop_keeps_its_queue(laptops: Laptops, server: Server) -> None:
+    register_family(laptops.a, laptops)
+    with laptops.a.read() as session:
+        device = read_state(session)["device_id"]
+    server.admin("revoke", device)
+    with pytest.raises(SyncError) as failed:
+        run_sync(laptops.a)
+    assert failed.value.unauthorised and "吊销" in failed.value.message
+    assert count(laptops.a, OutboxOp, state="pending") == 3
+
+
+def test_the_sync_command_says_where_things_stand_by_exit_code(
+    laptops: Laptops, server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from tests.conftest import PASSPHRASE
+    from ui.entry import main
+
+    monkeypatch.setenv("GRIDDESK_PASSPHRASE", PASSPHRASE)
+    folder = str(laptops.a.path.parent)
+    register_family(laptops.a, laptops)
+    assert main(["--profile", folder, "outbox", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["operations"]) == 3
+    assert main(["--profile", folder, "sync", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["state"] == "sent" and out["applied"] == 3
+    pid = person_id(laptops.a, "曾广才")
+    for ledger, value in ((laptops.b, "果农"), (laptops.a, "菜农")):
+        run_sync(ledger)
+        with ledger.write() as tx:
+            persons.update_person(tx, tx.session.get(Person, pid), occupation=value)  # type: ignore[arg-type]
+    run_sync(laptops.b)
+    assert main(["--profile", folder, "sync", "--json"]) == 4
+    assert json.loads(capsys.readouterr().out)["state"] == "needs_person"
