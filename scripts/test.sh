@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Set up with the dev tools, then run every check: lint, format, types, translations, and the whole test suite.
+# The server and sync tests run on SQLite and on PostgreSQL: scripts/postgres.sh installs and starts a local one
+# (sudo when not root) unless GRIDDESK_TEST_PG already names a maintenance database URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
+if [ -z "${GRIDDESK_TEST_PG:-}" ]; then
+  GRIDDESK_TEST_PG=$(bash scripts/postgres.sh)
+  export GRIDDESK_TEST_PG
+fi
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

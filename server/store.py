@@ -1,13 +1,20 @@
 """The township server's storage: devices and enrol codes, records as the township has them, the change log pulls
 page through, and every operation already answered (so a retry gets the same answer and nothing twice).
 
-SQLAlchemy Core on SQLite by default. Queries use only SQLAlchemy constructs so PostgreSQL can follow; the one
-SQLite-specific part is the connection setup (WAL, busy timeout, explicit BEGIN).
+SQLAlchemy Core, on SQLite by default and on PostgreSQL (``postgresql+psycopg://…``) for real deployments, with
+one code path: queries and DDL are SQLAlchemy constructs only. The backend-specific part is the connection setup
+(SQLite: WAL, busy timeout, explicit BEGIN; PostgreSQL: READ COMMITTED). The tests run against both.
 
 Pushes are serialised by a write lock taken as the first statement of their transaction (an UPDATE of the
 ``epoch`` row): on SQLite that takes the database's write lock at once, so a read-then-write transaction cannot
-fail half way with "database is locked"; on PostgreSQL it is a row lock. Either way change-log sequence numbers
-are handed out in commit order, so a pull never skips a row committed late with a lower number.
+fail half way with "database is locked"; on PostgreSQL it is a row lock, and READ COMMITTED lets each later
+statement of the push see everything committed before the lock was granted. Either way change-log sequence
+numbers are handed out in commit order, so a pull never skips a row committed late with a lower number.
+
+Stored times are naive UTC (``timestamp without time zone`` on PostgreSQL), never converted by a session's zone.
+Record values are ``json`` on PostgreSQL, not ``jsonb``: ``json`` keeps any text, ``"\\u0000"`` included, and no
+query looks inside it. PostgreSQL's text columns cannot hold NUL characters, so an operation with one in an id,
+the actor or the grid is rejected on every backend alike (it would fail there on every retry).
 """
 
 from __future__ import annotations
@@ -66,10 +73,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 # Reasons the laptop shows to people.
+ENROL_REFUSED = "登记码无效、已用过或已过期，请向乡镇信息员要一个新的登记码"
 REASON_OP_ID_REUSED = "操作编号重复但内容不同，已拒绝（请联系信息员）"
 REASON_TOWNSHIP_DATA = "乡镇参考数据只能由乡镇修改"
 REASON_NO_RECORD = "记录不存在"
 REASON_DELETED = "记录已被删除"
+REASON_UNSTORABLE = "操作中的编号、网格或操作人含有不可保存的控制字符（请升级软件或联系信息员）"
+
+_NUL = "\x00"
 
 metadata = MetaData()
 
@@ -341,6 +352,8 @@ class Store:
     def enrol(self, code: str, device_name: str) -> EnrolResponse:
         """Spend a one-time enrol code: a new device with a fresh token (only its hash is kept)."""
         normalised = code.strip().upper().replace("-", "").replace(" ", "")
+        if _NUL in normalised:
+            raise EnrolRefused(ENROL_REFUSED)
         device_id = str(uuid.uuid4())
         token = secrets.token_urlsafe(32)
         now = utcnow()
@@ -356,7 +369,7 @@ class Store:
                 .values(used_by=device_id)
             )
             if spent.rowcount != 1:
-                raise EnrolRefused("登记码无效、已用过或已过期，请向乡镇信息员要一个新的登记码")
+                raise EnrolRefused(ENROL_REFUSED)
             row = conn.execute(
                 select(enrol_codes.c.grids, enrol_codes.c.township).where(enrol_codes.c.code == normalised)
             ).one()
@@ -364,7 +377,7 @@ class Store:
             conn.execute(
                 devices.insert().values(
                     id=device_id,
-                    name=device_name.strip()[:200] or "未命名设备",
+                    name=device_name.replace(_NUL, "").strip()[:200] or "未命名设备",
                     token_sha256=_token_sha256(token),
                     grids=grids,
                     revoked=False,
@@ -412,7 +425,7 @@ class Store:
     def _load(self, conn: Connection, ops: Sequence[Operation]) -> _Batch:
         """Read, in a few queries, the stored answers and the records the batch's operations name."""
         batch = _Batch()
-        op_ids = list(dict.fromkeys(op.op_id for op in ops))
+        op_ids = list(dict.fromkeys(op.op_id for op in ops if _NUL not in op.op_id))
         for chunk in _chunks(op_ids):
             query = select(applied_ops.c.op_id, applied_ops.c.payload_sha256, applied_ops.c.result).where(
                 applied_ops.c.op_id.in_(chunk)
@@ -421,7 +434,8 @@ class Store:
                 batch.seen[row.op_id] = (row.payload_sha256, row.result)
         by_entity: dict[str, list[str]] = {}
         for op in ops:
-            by_entity.setdefault(op.entity, []).append(op.record_id)
+            if _unstorable(op) is None:
+                by_entity.setdefault(op.entity, []).append(op.record_id)
         for entity, ids in by_entity.items():
             for chunk in _chunks(list(dict.fromkeys(ids))):
                 query = select(records).where(records.c.entity == entity, records.c.record_id.in_(chunk))
@@ -441,6 +455,9 @@ class Store:
 
     def _answer(self, batch: _Batch, device: Device, op: Operation, now: datetime) -> OpResult:
         digest = operation_sha256(op)
+        if _NUL in op.op_id:
+            # Its answer cannot be stored: it is worked out again, the same, for every repeat.
+            return _result(op, OpStatus.REJECTED, REASON_UNSTORABLE)
         seen = batch.seen.get(op.op_id)
         if seen is not None:
             stored_digest, stored = seen
@@ -461,6 +478,9 @@ class Store:
         return result
 
     def _apply(self, batch: _Batch, device: Device, op: Operation, now: datetime) -> OpResult:
+        unstorable = _unstorable(op)
+        if unstorable:
+            return _result(op, OpStatus.REJECTED, unstorable)
         info = ENTITIES.get(op.entity)
         if info is None:
             return _result(op, OpStatus.REJECTED, f"未知的记录类型“{op.entity}”（请升级软件或联系信息员）")
@@ -647,7 +667,11 @@ class Store:
 
 def _make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, json_serializer=_dumps, pool_pre_ping=True)
+        # READ COMMITTED, whatever the server's default: a push must see what the push before it committed while
+        # it waited for the write lock (REPEATABLE READ would fail it with a serialisation error instead).
+        return create_engine(
+            url, json_serializer=_dumps, pool_pre_ping=True, isolation_level="READ COMMITTED"
+        )
     engine = create_engine(url, json_serializer=_dumps)
 
     @event.listens_for(engine, "connect")
@@ -695,6 +719,15 @@ def _refusal(device: Device, grid_id: str | None) -> str | None:
     if grid_id is None:
         return REASON_TOWNSHIP_DATA
     return f"本设备只能修改登记时分配的网格，无权修改网格 {grid_id} 的数据（如需调整请联系乡镇信息员）"
+
+
+def _unstorable(op: Operation) -> str | None:
+    """Why ``op`` cannot be stored as it is on every backend, or None: NUL in text that goes in a text column."""
+    moved_to = op.changes.get("grid_id", [None, None])[1:2]
+    texts = [op.op_id, op.entity, op.record_id, op.grid_id or "", op.actor, *moved_to]
+    if any(isinstance(t, str) and _NUL in t for t in texts):
+        return REASON_UNSTORABLE
+    return None
 
 
 def _malformed(op: Operation, info: EntityInfo) -> str | None:

@@ -117,12 +117,17 @@ def run_sync(
     report = SyncReport()
     try:
         with one_run_at_a_time(ledger):
-            for _ in range(2):  # a second round only after an epoch change
-                _push(ledger, client, report, progress)
-                if not _pull(ledger, client, report, progress):
-                    break
+            try:
+                for _ in range(2):  # a second round only after an epoch change
+                    _push(ledger, client, report, progress)
+                    if not _pull(ledger, client, report, progress):
+                        break
+            except SyncError as exc:
+                with ledger.write() as tx:
+                    _set_state(tx, last_error=exc.message, last_error_offline=exc.offline)
+                raise
             with ledger.write() as tx:
-                _set_state(tx, last_sync_at=utcnow().isoformat())
+                _set_state(tx, last_sync_at=utcnow().isoformat(), last_error="", last_error_offline=False)
     finally:
         if own_client:
             client.close()

@@ -27,6 +27,7 @@ from app.errors import StorageError
 from app.ledger import Ledger
 from app.profile import Profile
 from app.repositories import GridRow, HouseholdKey, HouseholdRow
+from sync.status import sync_status
 from ui.i18n import install_translators
 from ui.models.paged import PagedTableModel
 
@@ -83,8 +84,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status_user = QLabel(self.tr("User: %1").replace("%1", ledger.actor))
         self.status_profile = QLabel(self.tr("Profile: %1").replace("%1", str(profile.folder)))
+        self.status_sync = QLabel()
         self.statusBar().addWidget(self.status_user)
         self.statusBar().addWidget(self.status_profile)
+        self.statusBar().addPermanentWidget(self.status_sync)
+        self.show_sync_status()
         self.load_tree()
         self.tree.selectionModel().currentChanged.connect(self._node_selected)
         first = self.tree_model.index(0, 0)
@@ -103,7 +107,14 @@ class MainWindow(QMainWindow):
         refresh = QAction(self.tr("&Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.load_tree)
+        refresh.triggered.connect(self.show_sync_status)
         view_menu.addAction(refresh)
+
+    def show_sync_status(self) -> None:
+        with self.ledger.read() as session:
+            status = sync_status(session)
+        self.status_sync.setText(self.tr("Sync: %1").replace("%1", status.text))
+        self.status_sync.setProperty("syncState", status.state)
 
     def load_tree(self) -> None:
         with self.ledger.read() as session:

@@ -17,6 +17,7 @@ import requests
 
 from app.ledger import Ledger
 from tests.conftest import PASSPHRASE, Township, build_township
+from tests.databases import BACKENDS, server_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,12 +31,13 @@ def free_port() -> int:
 @dataclass
 class Server:
     url: str
-    db: Path
+    db: str
+    """The SQLAlchemy URL of the server's database (SQLite file or PostgreSQL)."""
     process: subprocess.Popen[str]
 
     def admin(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "server", "admin", *args, "--db", str(self.db)],
+            [sys.executable, "-m", "server", "admin", *args, "--url", self.db],
             capture_output=True, text=True, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)}, check=True,
         )  # fmt: skip
         return result.stdout.strip()
@@ -45,10 +47,12 @@ class Server:
         self.process.wait(10)
 
 
-def start_server(db: Path) -> Server:
+def start_server(db: str | Path) -> Server:
+    """The server on ``db``: a SQLAlchemy URL, or a SQLite file."""
+    db = db if isinstance(db, str) else f"sqlite:///{db}"
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "server", "serve", "--url", db, "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
     )  # fmt: skip
@@ -66,11 +70,14 @@ def start_server(db: Path) -> Server:
     raise RuntimeError("server did not start: " + (process.stderr.read() if process.stderr else ""))
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = start_server(tmp_path / "server.db")
-    yield running
-    running.stop()
+@pytest.fixture(params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    with server_database(request.param, tmp_path) as db:
+        running = start_server(db)
+        try:
+            yield running
+        finally:
+            running.stop()
 
 
 @dataclass
