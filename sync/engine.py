@@ -141,6 +141,21 @@ def _count(session: Session, state: str) -> int:
     return int(session.scalar(select(func.count()).select_from(OutboxOp).where(OutboxOp.state == state)) or 0)
 
 
+def operation_of(op: OutboxOp) -> Operation:
+    """An outbox row as it travels to the server."""
+    return Operation(
+        op_id=op.op_id,
+        entity=op.entity,
+        record_id=op.record_id,
+        grid_id=op.grid_id,
+        kind=op.kind,  # type: ignore[arg-type]
+        changes=op.changes,
+        base_version=op.base_version,
+        created_at=op.created_at,
+        actor=op.actor,
+    )
+
+
 def _push(
     ledger: Ledger, client: SyncClient, report: SyncReport, progress: Callable[[str, int], None] | None
 ) -> None:
@@ -151,23 +166,7 @@ def _push(
             ).all()
         if not ops:
             return
-        request = PushRequest(
-            batch_id=uuid7(),
-            operations=[
-                Operation(
-                    op_id=o.op_id,
-                    entity=o.entity,
-                    record_id=o.record_id,
-                    grid_id=o.grid_id,
-                    kind=o.kind,  # type: ignore[arg-type]
-                    changes=o.changes,
-                    base_version=o.base_version,
-                    created_at=o.created_at,
-                    actor=o.actor,
-                )
-                for o in ops
-            ],
-        )
+        request = PushRequest(batch_id=uuid7(), operations=[operation_of(o) for o in ops])
         answer = client.push(request)
         now = utcnow()
         with ledger.write() as tx:

@@ -18,8 +18,8 @@ from app.models import Household, OutboxOp, Person
 from app.search import search_people
 from app.services import households, persons
 from sync.client import Backoff, SyncClient, SyncError
-from sync.engine import client_for, one_run_at_a_time, read_state, run_sync
-from sync.protocol import Operation, PushRequest
+from sync.engine import client_for, one_run_at_a_time, operation_of, read_state, run_sync
+from sync.protocol import PushRequest
 from tests.sync.conftest import Laptops, Server, start_server
 
 ID_1 = make_id_number("620502", date(1966, 4, 12), 17)
@@ -96,23 +96,7 @@ def test_a_lost_answer_is_retried_and_answered_duplicate(laptops: Laptops, serve
         ops = session.scalars(
             select(OutboxOp).where(OutboxOp.state == "pending").order_by(OutboxOp.seq)
         ).all()
-        request = PushRequest(
-            batch_id="lost-answer",
-            operations=[
-                Operation(
-                    op_id=o.op_id,
-                    entity=o.entity,
-                    record_id=o.record_id,
-                    grid_id=o.grid_id,
-                    kind=o.kind,  # type: ignore[arg-type]
-                    changes=o.changes,
-                    base_version=o.base_version,
-                    created_at=o.created_at,
-                    actor=o.actor,
-                )
-                for o in ops
-            ],
-        )
+        request = PushRequest(batch_id="lost-answer", operations=[operation_of(o) for o in ops])
     client = client_for(laptops.a)
     client.push(request)  # the server commits; the laptop never hears the answer
     client.close()
