@@ -22,7 +22,8 @@ from app.errors import LedgerError, StorageError, ValidationError
 EXIT_OK, EXIT_NO, EXIT_USAGE, EXIT_STORAGE = 0, 1, 2, 3
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
+    """One JSON document on stdout, Chinese kept readable (every ``--json`` answer)."""
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
@@ -66,7 +67,7 @@ def cmd_check_id(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        _print_json(results)
+        print_json(results)
     else:
         for r in results:
             if r["valid"]:
@@ -115,7 +116,7 @@ def cmd_workdays_add(args: argparse.Namespace) -> int:
         "source": source,
     }
     if args.json:
-        _print_json(data)
+        print_json(data)
     else:
         print(f"{start.isoformat()} 之后第 {args.n} 个工作日：{data['day']}（星期{data['weekday']}）")
         if result.estimated:
@@ -139,7 +140,7 @@ def cmd_workdays_set(args: argparse.Namespace) -> int:
         ledger.close()
     kind = {"holiday": "休息日", "workday": "调休上班日", "clear": "普通日（按周末判断）"}[args.kind]
     data = {"date": day.isoformat(), "set": args.kind, "name": args.name}
-    _print_json(data) if args.json else print(f"已将 {day.isoformat()} 设为{kind}。")
+    print_json(data) if args.json else print(f"已将 {day.isoformat()} 设为{kind}。")
     return EXIT_OK
 
 
@@ -171,7 +172,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         for h in hits
     ]
     if args.json:
-        _print_json(
+        print_json(
             {"query": args.text, "count": len(rows), "elapsed_ms": round(elapsed_ms, 2), "people": rows}
         )
     else:
@@ -196,7 +197,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.action == "restore":
         kept = db.restore(profile.ledger_path, Path(args.path), passphrase_from_environment())
         data = {"restored_from": args.path, "previous_file_kept_at": str(kept) if kept else None}
-        _print_json(data) if args.json else print(
+        print_json(data) if args.json else print(
             f"已从 {args.path} 恢复台账。" + (f"原文件保存在 {kept}" if kept else "")
         )
         return EXIT_OK
@@ -210,7 +211,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         }
         ledger.close()
         if args.json:
-            _print_json(data)
+            print_json(data)
         else:
             print(
                 f"台账数据结构已是最新（{data['schema']}）。"
@@ -223,7 +224,7 @@ def cmd_db(args: argparse.Namespace) -> int:
             target = Path(args.path)
             db.backup(ledger.engine, target)
             data = {"backup": str(target), "bytes": target.stat().st_size}
-            _print_json(data) if args.json else print(
+            print_json(data) if args.json else print(
                 f"已备份到 {target}（{data['bytes']} 字节，已加密，口令与台账相同）"
             )
             return EXIT_OK
@@ -244,7 +245,7 @@ def cmd_db(args: argparse.Namespace) -> int:
             "problems": problems,
         }
         if args.json:
-            _print_json(data)
+            print_json(data)
         else:
             print(
                 f"台账文件：{data['file']}（{data['bytes']} 字节）\n数据结构：{status.current}（最新 {status.head}）"
@@ -295,7 +296,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     data = asdict(summary) | {"profile": str(profile.folder), "passphrase": "（取自环境变量 GRIDDESK_PASSPHRASE）"
                               if os.environ.get("GRIDDESK_PASSPHRASE") else DEMO_PASSPHRASE}  # fmt: skip
     if args.json:
-        _print_json(data)
+        print_json(data)
     else:
         print(f"演示台账已建好：{profile.folder}，口令 {data['passphrase']}")
         print(json.dumps(asdict(summary), ensure_ascii=False))

@@ -65,8 +65,3 @@ def table(key: str) -> CodeTable:
         return bundled_tables()[key]
     except KeyError:
         raise KeyError(f"unknown code table {key!r}") from None
-
-
-def code_label(key: str, code: str) -> str:
-    """The Chinese label of ``code`` in table ``key``, or the code itself when unknown."""
-    return table(key).label(code) or code

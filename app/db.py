@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import QueuePool
 
-from app.errors import StorageError
+from app.errors import PassphraseError, StorageError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CACHE_KIB = 65536
@@ -53,7 +53,7 @@ def _known_revisions() -> set[str]:
 def make_engine(path: Path, passphrase: str) -> Engine:
     """An engine on the encrypted file at ``path``; connections are keyed, checked and tuned as they open."""
     if not passphrase:
-        raise StorageError("未提供台账口令：请输入口令（或设置环境变量 GRIDDESK_PASSPHRASE）后重试。")
+        raise PassphraseError("未提供台账口令：请输入口令（或设置环境变量 GRIDDESK_PASSPHRASE）后重试。")
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
     # A small pool of kept connections: key derivation costs ~80 ms per new connection, and a read may run while
     # a write transaction is open (on another connection), which one connection per thread would not allow.
@@ -68,7 +68,7 @@ def make_engine(path: Path, passphrase: str) -> Engine:
         try:
             cur.execute("SELECT count(*) FROM sqlite_master").fetchall()
         except sqlcipher3.DatabaseError as exc:
-            raise StorageError(
+            raise PassphraseError(
                 f"无法打开台账文件 {path}：口令不正确，或该文件不是网格台账数据库。请确认口令后重试；"
                 "忘记口令请联系乡镇信息员用备份恢复。"
             ) from exc

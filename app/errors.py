@@ -36,3 +36,7 @@ class DuplicateError(ValidationError):
 
 class StorageError(LedgerError):
     """The ledger file cannot be opened or used (wrong passphrase, newer schema, corrupt file)."""
+
+
+class PassphraseError(StorageError):
+    """No passphrase was given, or it does not open the file: asking the person again may help."""

@@ -37,8 +37,3 @@ def uuid7() -> str:
     value |= 0b10 << 62
     value |= rand
     return str(uuid.UUID(int=value))
-
-
-def uuid7_time_ms(value: str) -> int:
-    """The Unix time in milliseconds a UUIDv7 was made at."""
-    return uuid.UUID(value).int >> 80

@@ -129,17 +129,6 @@ def household_page(
     ]
 
 
-def household_count(session: Session, grid_ids: Sequence[str]) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Household)
-            .where(Household.deleted.is_(False), Household.grid_id.in_(grid_ids))
-        )
-        or 0
-    )
-
-
 def _count_by_grid(session: Session, model: type[Household] | type[Person]) -> dict[str | None, int]:
     """Live records of ``model`` per grid."""
     counts: dict[str | None, int] = defaultdict(int)

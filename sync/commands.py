@@ -5,7 +5,6 @@ scripts. Exit codes of ``sync``: 0 everything sent, 4 changes wait for a person 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -13,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.cli import print_json
 from app.models import OutboxOp
 from sync.client import SyncError
 from sync.engine import enrol, read_state, run_sync
@@ -87,7 +87,7 @@ def register(sub: Any, open_ledger: Callable[[argparse.Namespace], Any]) -> None
             "operations": items,
         }
         if args.json:
-            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            print_json(data)
         else:
             for item in items:
                 print(
@@ -113,6 +113,6 @@ def register(sub: Any, open_ledger: Callable[[argparse.Namespace], Any]) -> None
 
 def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print_json(data)
     else:
         print(text)

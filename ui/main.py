@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import repositories
-from app.errors import StorageError
+from app.errors import PassphraseError, StorageError
 from app.ledger import Ledger
 from app.profile import Profile
 from app.repositories import GridRow, HouseholdKey, HouseholdRow
@@ -171,7 +171,7 @@ def unlock(profile: Profile, parent: QWidget | None = None) -> Ledger | None:
         try:
             return Ledger.open(profile.ledger_path, passphrase, actor=profile.user())
         except StorageError as exc:
-            if "口令" not in exc.message or os.environ.get("GRIDDESK_PASSPHRASE"):
+            if not isinstance(exc, PassphraseError) or os.environ.get("GRIDDESK_PASSPHRASE"):
                 QMessageBox.critical(
                     parent, QApplication.translate("unlock", "Cannot open ledger"), exc.message
                 )

@@ -88,6 +88,10 @@ def _refuse_duplicate_id(tx: WriteTx, number: str, current: Person | None, recor
             )
 
 
+def _namesake_warning(name: str, birth: date | None) -> str:
+    return f"已有同名同出生日期的人员“{name}”（{birth}），请确认不是同一人。"
+
+
 def similar_people(tx: WriteTx, name: str, birth: date | None, exclude: str | None = None) -> list[Person]:
     """Live persons with the same name and birth date (a warning, not an error: namesakes exist)."""
     if birth is None:
@@ -98,7 +102,7 @@ def similar_people(tx: WriteTx, name: str, birth: date | None, exclude: str | No
 
 def _similar_warning(tx: WriteTx, person: Person) -> list[str]:
     return [
-        f"已有同名同出生日期的人员“{p.name}”（{p.birth_date}），请确认不是同一人。"
+        _namesake_warning(p.name, p.birth_date)
         for p in similar_people(tx, person.name, person.birth_date, exclude=person.id)
     ]
 
@@ -152,11 +156,7 @@ def register_people(tx: WriteTx, rows: list[dict[str, Any]]) -> Saved[list[str]]
         else []
     )
     ids = tx.create_many(Person, cleaned)
-    warnings = [
-        f"已有同名同出生日期的人员“{name}”（{birth}），请确认不是同一人。"
-        for name, birth in namesakes
-        if (name, birth) in births
-    ]
+    warnings = [_namesake_warning(name, birth) for name, birth in namesakes if (name, birth) in births]
     return Saved(ids, warnings)
 
 
