@@ -12,6 +12,10 @@ PASSWORD=griddesk_test
 
 say() { echo "postgres.sh: $*" >&2; }
 
+# Only the URL goes to stdout: everything else the tools print (pg_ctlcluster says "Removed stale pid file.")
+# goes to stderr. A redirected function call runs in this shell, so URL stays set; no extra descriptor reaches
+# the server process pg_ctlcluster leaves running, so "$(scripts/postgres.sh)" returns.
+main() {
 SUDO=()
 [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
 
@@ -41,7 +45,16 @@ fi
 read -r version name port status _ <<<"$cluster"
 if [[ "$status" != online* ]]; then
   say "starting cluster $version/$name on port $port"
-  "${SUDO[@]}" pg_ctlcluster "$version" "$name" start
+  if ! "${SUDO[@]}" pg_ctlcluster "$version" "$name" start; then
+    # A server killed without stopping (a machine image taken while it ran) leaves its socket lock behind; a lock
+    # whose process is gone is stale and blocks the start. Remove it and try once more.
+    lock=/var/run/postgresql/.s.PGSQL.$port.lock
+    if [ -f "$lock" ] && ! kill -0 "$(head -n 1 "$lock")" 2>/dev/null; then
+      say "removing the stale socket lock $lock"
+      "${SUDO[@]}" rm -f "$lock" "/var/run/postgresql/.s.PGSQL.$port"
+    fi
+    "${SUDO[@]}" pg_ctlcluster "$version" "$name" start
+  fi
 fi
 
 URL="postgresql+psycopg://$ROLE:$PASSWORD@127.0.0.1:$port/postgres"
@@ -62,4 +75,6 @@ SQL
     exit 1
   fi
 fi
+}
+main >&2
 echo "$URL"

@@ -9,6 +9,10 @@ if [ -z "${GRIDDESK_TEST_PG:-}" ]; then
   GRIDDESK_TEST_PG=$(bash scripts/postgres.sh)
   export GRIDDESK_TEST_PG
 fi
+case "$GRIDDESK_TEST_PG" in
+  postgresql*://*) ;;
+  *) echo "test.sh: GRIDDESK_TEST_PG is not a PostgreSQL URL: $GRIDDESK_TEST_PG" >&2; exit 1 ;;
+esac
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
