@@ -33,13 +33,18 @@ def _profile(args: argparse.Namespace) -> Any:
     return Profile(Path(args.profile).expanduser() if args.profile else default_profile_dir())
 
 
-def _open(args: argparse.Namespace, *, upgrade: bool = True) -> Any:
+def _open(args: argparse.Namespace, *, upgrade: bool = True, create: bool = False) -> Any:
+    """The profile's ledger; ``create`` makes an empty one when the profile has none (a new laptop)."""
     from app.ledger import Ledger
     from app.profile import passphrase_from_environment
 
     profile = _profile(args)
     return Ledger.open(
-        profile.ledger_path, passphrase_from_environment(), actor=profile.user(), upgrade=upgrade
+        profile.ledger_path,
+        passphrase_from_environment(),
+        actor=profile.user(),
+        upgrade=upgrade,
+        create=create,
     )
 
 
@@ -303,7 +308,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-Commands = Callable[[Any, Callable[[argparse.Namespace], Any]], None]
+Commands = Callable[[Any, Callable[..., Any]], None]
 """Adds sub-commands to the parser (given its subparsers and the ledger opener); sync/ brings its own."""
 
 

@@ -14,10 +14,12 @@ import enum
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Engine, Table, event
+from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Engine, Table, event, select
 from sqlalchemy.orm import Session
 
 from app import codes
@@ -99,6 +101,20 @@ def _check_codes(model: type[Synced], values: Mapping[str, Any], record_name: st
                 f"代码“{value}”不在《{codes.table(table_key).title}》中，请从下拉列表中选择。",
                 record_name,
             )
+
+
+@dataclass(frozen=True)
+class RemoteRecord:
+    """A record as a pulled change brings it: its values, the server's version and who changed it last."""
+
+    record_id: str
+    values: Mapping[str, Any]
+    version: int
+    changed_by: str
+    keep: frozenset[str] = frozenset()
+    """Fields with local changes not yet sent: they keep their local value."""
+    changed_at: datetime | None = None
+    """When the server took the change (naive UTC); the record's ``updated_at`` (default: now)."""
 
 
 class WriteTx:
@@ -241,34 +257,62 @@ class WriteTx:
         """Write a record as the township server has it (a pulled change): no outbox operation, since it came
         from the server; audited as ``sync``; search keys refreshed. Fields in ``keep`` have local changes not
         yet sent and keep their local value (the server merges them when they arrive)."""
-        columns = field_columns(model)
-        kept = set(keep)
-        incoming = {
-            name: from_json(columns[name], value)
-            for name, value in values.items()
-            if name in columns and name not in kept
-        }
-        record = self.session.get(model, record_id)
-        action = "update"
-        if record is None:
-            record = model()
-            record.id = record_id
-            record.created_at = self.now
-            record.created_by = changed_by
-            self.session.add(record)
-            action = "create"
-        self._track(record)
-        for name, value in incoming.items():
-            setattr(record, name, value)
-        record.version = version
-        record.updated_at = self.now
-        record.updated_by = changed_by
-        self.session.flush([record])
-        self._audits.append(
-            self._audit_row(model, record_id, "sync", sorted(incoming), f"来自乡镇服务器（{action}）")
-        )
-        self._queue_index(model, record)
+        self.apply_remote_many(model, [RemoteRecord(record_id, values, version, changed_by, frozenset(keep))])
+        record = self.session.get(model, record_id, populate_existing=True)
+        assert record is not None
         return record
+
+    def apply_remote_many(self, model: type[Synced], items: Sequence[RemoteRecord]) -> None:
+        """``apply_remote`` for a run of pulled changes of one kind, no record twice: new records inserted and
+        known ones updated through executemany (a first pull brings the whole township). Same bookkeeping:
+        no outbox operation, audited as ``sync``, search keys refreshed; ``keep`` fields keep their local value."""
+        if not items:
+            return
+        self.session.flush()  # ORM changes first: the rows below are written past the session
+        table = cast(Table, model.__table__)  # type: ignore[attr-defined]
+        columns = field_columns(model)
+        known: set[str] = set()
+        ids = [item.record_id for item in items]
+        for start in range(0, len(ids), 500):
+            known.update(
+                self.session.scalars(select(table.c.id).where(table.c.id.in_(ids[start : start + 500])))
+            )
+        defaults = {name: _column_default(col) for name, col in columns.items()}
+        fresh: list[dict[str, Any]] = []
+        changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        audits: list[dict[str, Any]] = []
+        for item in items:
+            incoming = {
+                name: from_json(columns[name], value)
+                for name, value in item.values.items()
+                if name in columns and name not in item.keep
+            }
+            when = item.changed_at or self.now
+            row = incoming | {"id": item.record_id, "version": item.version, "updated_at": when}
+            row["updated_by"] = item.changed_by
+            if item.record_id in known:
+                changed.setdefault(tuple(sorted(row)), []).append(row)
+                action = "update"
+            else:
+                fresh.append(defaults | row | {"created_at": when, "created_by": item.changed_by})
+                action = "create"
+            audits.append(
+                self._audit_row(
+                    model, item.record_id, "sync", sorted(incoming), f"来自乡镇服务器（{action}）"
+                )
+            )
+        insert_rows(self.session, table, fresh)
+        for rows in changed.values():
+            update_rows(self.session, table, rows)
+        self._audits.extend(audits)
+        indexer = _INDEXERS.get(entity_of(model))
+        if indexer is not None:
+            if fresh:
+                indexer(self, fresh, True)
+            updated = [r["id"] for rows in changed.values() for r in rows]
+            for start in range(0, len(updated), 500):
+                query = select(table).where(table.c.id.in_(updated[start : start + 500]))
+                indexer(self, [dict(m) for m in self.session.execute(query).mappings()], False)
 
     def log_view(self, record: Synced, fields: Iterable[str], summary: str = "") -> None:
         """Audit that the actor viewed sensitive fields of ``record`` (PIPL: who read what, when)."""
@@ -388,15 +432,42 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if not rows:
         return
     names = [c.name for c in table.columns if c.name in rows[0]]
-    converters = [_storage_converter(table.columns[n]) for n in names]
-    params = [
-        tuple(
-            v if conv is None else conv(v) for v, conv in zip((r[n] for n in names), converters, strict=True)
-        )
-        for r in rows
-    ]
     quoted = ", ".join(f'"{n}"' for n in names)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+    _executemany(
+        session,
+        table,
+        f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})',
+        names,
+        rows,
+    )
+
+
+def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str = "id") -> None:
+    """Update many rows by ``key`` through the driver's executemany; every row sets the columns of the first."""
+    if not rows:
+        return
+    names = [c.name for c in table.columns if c.name in rows[0] and c.name != key]
+    assignments = ", ".join(f'"{n}" = ?' for n in names)
+    _executemany(
+        session, table, f'UPDATE "{table.name}" SET {assignments} WHERE "{key}" = ?', [*names, key], rows
+    )
+
+
+def _executemany(
+    session: Session, table: Table, sql: str, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    converters = [(i, c) for i, n in enumerate(names) if (c := _storage_converter(table.columns[n]))]
+    pick = itemgetter(*names)
+    params: list[Sequence[Any]] = []
+    for row in rows:
+        values = pick(row)
+        if len(names) == 1:
+            values = (values,)
+        if converters:
+            values = list(values)
+            for i, convert in converters:
+                values[i] = convert(values[i])
+        params.append(values)
     raw = session.connection().connection.dbapi_connection
     assert raw is not None
     raw.cursor().executemany(sql, params)

@@ -15,6 +15,8 @@ APT_PACKAGES=(
   # Chinese text
   fonts-wqy-microhei
 )
+# The sync fault matrix runs a laptop a day ahead of the server's clock (libfaketime).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(faketime)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

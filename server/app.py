@@ -7,6 +7,7 @@ document describes the payloads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -33,6 +34,9 @@ from sync.protocol import (
 
 UNAUTHORIZED = "设备未登记或已被吊销，请重新登记"
 
+MAX_CURSOR = 2**63 - 1
+"""The largest sequence number a database integer holds; a larger cursor is refused (422), not a database error."""
+
 _HEADERS = {"Cache-Control": "no-store"}
 """Sync answers must never come from a cache (a proxy replaying an old pull page would skip nothing but repeat)."""
 
@@ -56,9 +60,11 @@ def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = 
     )
 
 
-def _error(status: int, code: str, message: str) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return _json(ErrorBody(code=code, message=message), status, headers)
+def _error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    extra = dict(headers or {})
+    if status == 401:
+        extra["WWW-Authenticate"] = "Bearer"
+    return _json(ErrorBody(code=code, message=message), status, extra)
 
 
 def _protocol_error(sent: Any) -> ApiError:
@@ -129,7 +135,8 @@ def create_app(store: Store) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         message = _HTTP_MESSAGES.get(exc.status_code, f"请求失败（HTTP {exc.status_code}）")
-        return _error(exc.status_code, f"http_{exc.status_code}", message)
+        # Starlette's own headers stay (a 405 names the allowed methods in Allow, RFC 9110).
+        return _error(exc.status_code, f"http_{exc.status_code}", message, exc.headers)
 
     @app.exception_handler(StoreError)
     async def on_store_error(_request: Request, exc: StoreError) -> Response:
@@ -166,7 +173,7 @@ def create_app(store: Store) -> FastAPI:
     @app.get(f"{API_PREFIX}/pull", response_model=PullResponse, responses=_ERRORS)
     def pull(
         device: Authorised,
-        cursor: Annotated[int, Query(ge=0, description="上次拉取返回的 cursor；首次为 0")] = 0,
+        cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR, description="上次拉取返回的 cursor；首次为 0")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="本页最多几条变更")] = MAX_PAGE,
     ) -> Response:
         """Changes after ``cursor`` in commit order, for this device's grids and the township's reference data."""
@@ -178,3 +185,12 @@ def create_app(store: Store) -> FastAPI:
         return _json(ServerTime(now=datetime.now(UTC), epoch=store.epoch()))
 
     return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of the sync API (``python -m server openapi``; committed as server/openapi.json)."""
+    store = Store("sqlite://")  # the routes need a store to exist, not a database to read
+    try:
+        return create_app(store).openapi()
+    finally:
+        store.close()

@@ -15,6 +15,26 @@ Stored times are naive UTC (``timestamp without time zone`` on PostgreSQL), neve
 Record values are ``json`` on PostgreSQL, not ``jsonb``: ``json`` keeps any text, ``"\\u0000"`` included, and no
 query looks inside it. PostgreSQL's text columns cannot hold NUL characters, so an operation with one in an id,
 the actor or the grid is rejected on every backend alike (it would fail there on every retry).
+
+Merge rules of a push (SYNC.md, "Conflicts"), each in one place below:
+
+- Three-way per field (``_update``): a field the server still has at the laptop's old value takes the new one; a
+  field already at the new value is nothing to do; a field changed to something else on the server is a conflict
+  carrying the server's value. Any conflict leaves the whole operation unapplied.
+- Identity fields (column info ``identity``: name, ID number, birth date, household membership, relation) go to
+  a person (``_update``): when the record changed on the server since the laptop's base version, a change of one
+  is a conflict even where the three-way merge would take it, unless the server already has the new value.
+- Workflow moves (``_refused_move``): a change of an event's or an errand's state is a command checked
+  against its ``Lifecycle`` table (app.rules) from the server's *current* state; a move that is no edge from
+  there is rejected, naming the current state and who set it when. Moves in ``township_actions`` are rejected
+  from a village device.
+- Edit vs delete (``_update``, ``_delete``, ``_create``): an edit of a record the server has deleted is a
+  conflict naming who deleted it and when; a delete of a record changed on the server since the laptop's base
+  version is a conflict naming who changed it (someone's newer edits are never deleted unseen); a delete of a
+  deleted record is applied (nothing to do).
+- Grid moves (``_update``, ``pull``): a record moved from grid A to grid B gets, besides its own change-log row
+  (grid B), a tombstone row filed under grid A, so laptops of A learn that it left their scope; a device that
+  may read grid B is never sent that tombstone.
 """
 
 from __future__ import annotations
@@ -25,7 +45,8 @@ import secrets
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -51,8 +72,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from app.models import ENTITY_BY_NAME
+from app.models import ENTITY_BY_NAME, Errand, Event
 from app.models.base import BOOKKEEPING
+from app.rules import Lifecycle
+from app.rules.errands import ERRAND_LIFECYCLE
+from app.rules.events import EVENT_LIFECYCLE
+from sync.crashpoints import crash_point
 from sync.protocol import (
     MAX_PAGE,
     Change,
@@ -78,9 +103,13 @@ REASON_OP_ID_REUSED = "操作编号重复但内容不同，已拒绝（请联系
 REASON_TOWNSHIP_DATA = "乡镇参考数据只能由乡镇修改"
 REASON_NO_RECORD = "记录不存在"
 REASON_DELETED = "记录已被删除"
+"""How every reason for an edit of a deleted record starts (the rest names who deleted it and when)."""
 REASON_UNSTORABLE = "操作中的编号、网格或操作人含有不可保存的控制字符（请升级软件或联系信息员）"
 
 _NUL = "\x00"
+
+TOWNSHIP_TIME = timezone(timedelta(hours=8))
+"""The clock reasons name times in: China Standard Time (UTC+8, no daylight saving). Stored times are UTC."""
 
 metadata = MetaData()
 
@@ -227,20 +256,40 @@ def same_value(a: Any, b: Any) -> bool:
 
 # -- what the server knows of the record kinds ------------------------------------------------------------
 @dataclass(frozen=True)
+class Workflow:
+    """A record kind whose ``field`` moves through a state graph (app.rules): changes of it are commands."""
+
+    field: str
+    lifecycle: Lifecycle[Any, Any]
+
+
+WORKFLOWS: dict[str, Workflow] = {
+    Event.__tablename__: Workflow(Event.state.key, EVENT_LIFECYCLE),
+    Errand.__tablename__: Workflow(Errand.state.key, ERRAND_LIFECYCLE),
+}
+"""Entity name → its workflow; the graphs themselves live in app.rules only."""
+
+
+@dataclass(frozen=True)
 class EntityInfo:
     label: str
     """The record kind in Chinese (人员, 户 …) for reasons."""
     fields: dict[str, str]
     """Field name → Chinese label, for every field an operation may carry."""
+    identity: frozenset[str] = frozenset()
+    """Fields marked ``identity`` in their column info: a change of one made on a stale record goes to a person."""
+    workflow: Workflow | None = None
 
 
 def _entities() -> dict[str, EntityInfo]:
     found: dict[str, EntityInfo] = {}
     for name, model in ENTITY_BY_NAME.items():
-        columns = model.__table__.columns  # type: ignore[attr-defined]
+        columns = [c for c in model.__table__.columns if c.key not in BOOKKEEPING]  # type: ignore[attr-defined]
         found[name] = EntityInfo(
             label=model.__record_label__,
-            fields={c.key: c.info.get("label", c.key) for c in columns if c.key not in BOOKKEEPING},
+            fields={c.key: c.info.get("label", c.key) for c in columns},
+            identity=frozenset(c.key for c in columns if c.info.get("identity")),
+            workflow=WORKFLOWS.get(name),
         )
     return found
 
@@ -270,6 +319,8 @@ class _Record:
 class _Batch:
     """The operations of one push, the answers and records they need, and the rows they will write."""
 
+    conn: Connection
+    """The push's transaction, for the rare look-up a reason needs (who set a state, and when)."""
     seen: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     """op_id → (payload hash, stored result) of every operation already answered."""
     records: dict[tuple[str, str], _Record] = field(default_factory=dict)
@@ -288,7 +339,6 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = _make_engine(url)
         metadata.create_all(self.engine)
-        self._epoch: str | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -308,17 +358,19 @@ class Store:
                 conn.execute(meta.insert().values(key="grids", value=_dumps(merged)))
             elif merged != known:
                 conn.execute(update(meta).where(meta.c.key == "grids").values(value=_dumps(merged)))
-        self._epoch = epoch
         return epoch
 
-    def epoch(self) -> str:
-        """The id of this database's history; a restored backup must get a new one (laptops then refetch)."""
-        if self._epoch is None:
-            with self.engine.connect() as conn:
-                self._epoch = self._read_meta(conn, "epoch")
-            if self._epoch is None:
-                raise StoreError("乡镇服务器尚未初始化，请先运行 admin init")
-        return self._epoch
+    def epoch(self, conn: Connection | None = None) -> str:
+        """The id of this database's history; a restored backup must get a new one (laptops then refetch).
+
+        Read every time (one primary-key read): a running server announces a new epoch at once."""
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.epoch(own)
+        epoch = self._read_meta(conn, "epoch")
+        if epoch is None:
+            raise StoreError("乡镇服务器尚未初始化，请先运行 admin init")
+        return epoch
 
     def township_grids(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -417,6 +469,8 @@ class Store:
             batch = self._load(conn, request.operations)
             results = [self._answer(batch, device, op, now) for op in request.operations]
             self._write(conn, batch, now)
+            crash_point("server-push-written")  # the batch is written, not committed
+        crash_point("server-push-committed")  # committed, not answered
         return PushResponse(batch_id=request.batch_id, results=results)
 
     def _take_write_lock(self, conn: Connection) -> None:
@@ -424,7 +478,7 @@ class Store:
 
     def _load(self, conn: Connection, ops: Sequence[Operation]) -> _Batch:
         """Read, in a few queries, the stored answers and the records the batch's operations name."""
-        batch = _Batch()
+        batch = _Batch(conn)
         op_ids = list(dict.fromkeys(op.op_id for op in ops if _NUL not in op.op_id))
         for chunk in _chunks(op_ids):
             query = select(applied_ops.c.op_id, applied_ops.c.payload_sha256, applied_ops.c.result).where(
@@ -498,10 +552,7 @@ class Store:
         if record.grid_id != op.grid_id and not device.may_access(record.grid_id):
             return _result(op, OpStatus.REJECTED, "这条记录已移到其他网格，本设备无权修改")
         if op.kind == "delete":
-            if not record.deleted:
-                record.deleted = True
-                self._changed(batch, record, op, now)
-            return _outcome(op, OpStatus.APPLIED, record)
+            return self._delete(batch, op, info, record, now)
         return self._update(batch, device, op, info, record, now)
 
     def _create(
@@ -541,19 +592,56 @@ class Store:
             if not same_value(record.values.get(name), values.get(name))
         }
         if record.deleted and not deleted:
-            return _outcome(op, OpStatus.CONFLICT, record, REASON_DELETED, differ)
+            return _outcome(op, OpStatus.CONFLICT, record, _deleted_reason(info, record), differ)
         if differ or record.deleted != deleted:
             return _outcome(op, OpStatus.CONFLICT, record, _conflict_reason(info, record, differ), differ)
+        return _outcome(op, OpStatus.APPLIED, record)
+
+    def _delete(
+        self, batch: _Batch, op: Operation, info: EntityInfo, record: _Record, now: datetime
+    ) -> OpResult:
+        """A delete: applied, unless someone changed the record since the laptop saw it (base version).
+
+        - already deleted: applied, nothing to do (a repeat or two laptops deleting alike);
+        - changed on the server since ``op.base_version``: a conflict naming who changed it and when; the record
+          stays (``conflicts`` carries ``deleted: False``), so nobody's newer edits are deleted unseen;
+        - else: tombstoned.
+        """
+        if record.deleted:
+            return _outcome(op, OpStatus.APPLIED, record)
+        if record.version > op.base_version:
+            reason = (
+                f"{_named(info, record)}在本机删除之前已被 {_who(record.changed_by)} 于 {_when(record.changed_at)} "
+                "修改，删除未生效（以免丢掉别人新改的内容）；请同步后核对最新内容，确需删除再删除一次"
+            )
+            return _outcome(op, OpStatus.CONFLICT, record, reason, {"deleted": False})
+        record.deleted = True
+        self._changed(batch, record, op, now)
         return _outcome(op, OpStatus.APPLIED, record)
 
     def _update(
         self, batch: _Batch, device: Device, op: Operation, info: EntityInfo, record: _Record, now: datetime
     ) -> OpResult:
+        """A change of fields, in order:
+
+        - a move to a grid the device may not write: rejected;
+        - the record is deleted on the server: a conflict naming who deleted it and when;
+        - a workflow move that is no edge from the server's current state, or the township's own move from a
+          village device: rejected (``_refused_move``); a valid move is taken whatever the laptop's old state;
+        - every other field three-way; a change of an identity field is a conflict too when the record changed on
+          the server since ``op.base_version``, unless the server already has the new value;
+        - a move from grid A to grid B also files a tombstone under grid A (``_left_grid``).
+        """
         if "grid_id" in op.changes and not device.may_access(op.changes["grid_id"][1]):
             refusal = _refusal(device, op.changes["grid_id"][1]) or ""
             return _result(op, OpStatus.REJECTED, f"不能把记录移到这个网格：{refusal}")
         if record.deleted and "deleted" not in op.changes:
-            return _outcome(op, OpStatus.CONFLICT, record, REASON_DELETED)
+            return _outcome(op, OpStatus.CONFLICT, record, _deleted_reason(info, record))
+        refused = self._refused_move(batch, device, op, info, record)
+        if refused:
+            return refused
+        command = info.workflow.field if info.workflow else None
+        stale = record.version > op.base_version
         # Three-way per field: the server's value against the old and new values the laptop saw.
         take: dict[str, Any] = {}
         conflicts: dict[str, Any] = {}
@@ -561,7 +649,7 @@ class Store:
             current = record.deleted if name == "deleted" else record.values.get(name)
             if same_value(current, new):
                 continue
-            if same_value(current, old):
+            if (name == command or same_value(current, old)) and not (stale and name in info.identity):
                 take[name] = new
             else:
                 conflicts[name] = current
@@ -570,12 +658,78 @@ class Store:
                 op, OpStatus.CONFLICT, record, _conflict_reason(info, record, conflicts), conflicts
             )
         if take:
+            before = record.values
             if "deleted" in take:
                 record.deleted = take.pop("deleted") is True
             record.values = {**record.values, **take}
             record.grid_id = record.values.get("grid_id")
             self._changed(batch, record, op, now)
+            self._left_grid(batch, record, op, before)
         return _outcome(op, OpStatus.APPLIED, record)
+
+    def _refused_move(
+        self, batch: _Batch, device: Device, op: Operation, info: EntityInfo, record: _Record
+    ) -> OpResult | None:
+        """The rejection of ``op``'s workflow move, or None (no move, already there, or a valid move). It carries
+        the server's state in ``conflicts``, like a conflict, and a reason saying why.
+
+        The laptop's action is read off its move (old → new state; where two actions lead there, either). It must
+        be a move of the graph at all; a township action needs a township device; and from the server's *current*
+        state that action must lead to the same new state. So when the server still has the laptop's old state,
+        this is the laptop's own check again; when someone moved the record meanwhile, a move still valid from
+        there is made (withdrawing a returned event), one that is not is refused with who set the state and when.
+        """
+        flow = info.workflow
+        if flow is None or flow.field not in op.changes:
+            return None
+        old, new = op.changes[flow.field]
+        current = record.values.get(flow.field)
+        if same_value(current, new):
+            return None
+        life = flow.lifecycle
+        moves = [action for (state, action), to in life.transitions.items() if state == old and to == new]
+        named = _named(info, record)
+
+        def refused(reason: str) -> OpResult:
+            return _outcome(op, OpStatus.REJECTED, record, reason, {flow.field: current})
+
+        if not moves:
+            return refused(
+                f"{named}不能从“{_state_label(life, old)}”直接改为“{_state_label(life, new)}”，"
+                f"这不是{life.noun}办理流程中的一步，未生效（请升级软件或联系信息员）"
+            )
+        ours = [a for a in moves if device.township or a not in life.township_actions]
+        if not ours:
+            owned = "、".join(life.action_labels[a] for a in life.action_type if a in life.township_actions)
+            return refused(
+                f"{named}的“{life.action_labels[moves[0]]}”只能由乡镇操作（{owned}由乡镇办理），"
+                "本机的这一步未生效；请报乡镇办理，同步后查看结果"
+            )
+        if isinstance(current, str) and any(life.transitions.get((current, a)) == new for a in ours):
+            return None
+        who, when = self._state_set_by(batch, record, flow.field)
+        return refused(
+            f"{named}已由 {_who(who)} 于 {_when(when)} 改为“{_state_label(life, current)}”，"
+            f"您的“{life.action_labels[ours[0]]}”未生效；请刷新后查看，按当前状态办理"
+        )
+
+    def _state_set_by(self, batch: _Batch, record: _Record, name: str) -> tuple[str, datetime]:
+        """Who gave ``record`` its current value of field ``name``, and when: the earliest change of the newest
+        run of changes that all had that value (later edits of other fields do not count)."""
+        value = record.values.get(name)
+        who, when = record.changed_by, record.changed_at
+        key = (record.entity, record.record_id)
+        in_batch = [r for r in reversed(batch.log) if (r["entity"], r["record_id"]) == key]
+        stored = (
+            select(change_log.c["values"], change_log.c.changed_by, change_log.c.changed_at)
+            .where(change_log.c.entity == record.entity, change_log.c.record_id == record.record_id)
+            .order_by(change_log.c.seq.desc())
+        )
+        for row in chain(in_batch, _rows(batch.conn, stored)):
+            if not same_value(row["values"].get(name), value):
+                break
+            who, when = row["changed_by"], row["changed_at"]
+        return who, when
 
     def _changed(self, batch: _Batch, record: _Record, op: Operation, now: datetime) -> None:
         """``record`` was changed by ``op``: a new version, and a change-log row with all its values."""
@@ -583,19 +737,21 @@ class Store:
         record.changed_by = op.actor
         record.changed_at = now
         record.dirty = True
-        batch.log.append(
-            {
-                "entity": record.entity,
-                "record_id": record.record_id,
-                "grid_id": record.grid_id,
-                "version": record.version,
-                "deleted": record.deleted,
-                "values": dict(record.values),
-                "changed_by": record.changed_by,
-                "changed_at": record.changed_at,
-                "op_id": op.op_id,
-            }
-        )
+        batch.log.append(_log_row(record, op, record.grid_id, record.deleted, record.values))
+
+    def _left_grid(self, batch: _Batch, record: _Record, op: Operation, before: dict[str, Any]) -> None:
+        """After ``op`` moved ``record`` out of grid A (its ``before`` values), file a tombstone under A.
+
+        Laptops of A pull it like any change and hide the record (``deleted``); the record's own row keeps its
+        new grid. The tombstone carries the values A already had (nothing of the move's other changes leaks to
+        A), except ``grid_id``, which names the new grid: a row whose values name another grid than the one it
+        is filed under marks a scope exit (``_moved_within``), which ``pull`` leaves out for devices that read the
+        new grid anyway. A move to or from township data (no grid) needs none: every device reads that.
+        """
+        was = before.get("grid_id")
+        if was is None or record.grid_id is None or was == record.grid_id:
+            return
+        batch.log.append(_log_row(record, op, was, True, {**before, "grid_id": record.grid_id}))
 
     def _write(self, conn: Connection, batch: _Batch, now: datetime) -> None:
         changed = [r for r in batch.records.values() if r.dirty]
@@ -628,7 +784,11 @@ class Store:
 
     # -- pull -------------------------------------------------------------------------------------------
     def pull(self, device: Device, cursor: int, limit: int) -> PullResponse:
-        """Changes after ``cursor`` in commit order, for the device's grids and the township's reference data."""
+        """Changes after ``cursor`` in commit order, for the device's grids and the township's reference data.
+
+        A grid move's tombstone for the old grid is left out for a device that may read the new grid (it gets the
+        record's own row); the cursor still passes it, so a page may hold fewer changes than it covers.
+        """
         limit = max(1, min(limit, MAX_PAGE))
         query = select(change_log).where(change_log.c.seq > cursor)
         if not device.township:
@@ -636,7 +796,9 @@ class Store:
         query = query.order_by(change_log.c.seq).limit(limit + 1)
         with self.engine.begin() as conn:
             rows = conn.execute(query).all()
+            epoch = self.epoch(conn)  # the page and its epoch from one transaction
         more = len(rows) > limit
+        examined = rows[:limit]
         changes = [
             Change(
                 seq=r.seq,
@@ -649,12 +811,13 @@ class Store:
                 changed_by=r.changed_by,
                 changed_at=_aware(r.changed_at),
             )
-            for r in rows[:limit]
+            for r in examined
+            if not _moved_within(device, r)
         ]
         return PullResponse(
-            epoch=self.epoch(),
+            epoch=epoch,
             changes=changes,
-            cursor=changes[-1].seq if changes else cursor,
+            cursor=examined[-1].seq if examined else cursor,
             more=more,
         )
 
@@ -742,13 +905,87 @@ def _malformed(op: Operation, info: EntityInfo) -> str | None:
     return None
 
 
-def _conflict_reason(info: EntityInfo, record: _Record, fields: Iterable[str]) -> str:
-    labels = "、".join(f"“{info.fields.get(name, name)}”" for name in sorted(fields))
-    what = f"的{labels}已被改成别的值" if labels else "已被改动"
-    who = record.changed_by or "他人"
+def _log_row(
+    record: _Record, op: Operation, grid_id: str | None, deleted: bool, values: dict[str, Any]
+) -> dict[str, Any]:
+    """A change-log row for ``record`` as ``op`` left it, filed under ``grid_id``."""
+    return {
+        "entity": record.entity,
+        "record_id": record.record_id,
+        "grid_id": grid_id,
+        "version": record.version,
+        "deleted": deleted,
+        "values": dict(values),
+        "changed_by": record.changed_by,
+        "changed_at": record.changed_at,
+        "op_id": op.op_id,
+    }
+
+
+def _moved_within(device: Device, row: Any) -> bool:
+    """Whether change-log ``row`` is a grid move's tombstone (see ``Store._left_grid``) that ``device`` does not
+    need: it may read the grid the record moved to, so it gets the record's own row instead."""
+    moved_to = row.values.get("grid_id")
+    scope_exit = row.deleted and row.grid_id is not None and moved_to not in (None, row.grid_id)
+    return bool(scope_exit) and device.may_access(moved_to)
+
+
+def _rows(conn: Connection, query: Any) -> Iterator[dict[str, Any]]:
+    """``query``'s rows as dicts, read only when the caller gets that far."""
+    for row in conn.execute(query).mappings():
+        yield dict(row)
+
+
+def _who(actor: str) -> str:
+    return actor or "他人"
+
+
+def _when(moment: datetime) -> str:
+    """A stored time as a person reads it: Beijing time, "11月27日 14:05" (the year too when not this year)."""
+    local = _aware(moment).astimezone(TOWNSHIP_TIME)
+    year = "" if local.year == datetime.now(TOWNSHIP_TIME).year else f"{local.year}年"
+    return f"{year}{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _named(info: EntityInfo, record: _Record) -> str:
+    """The record for a reason: its kind and, where it has one, its title or name (事件“路灯不亮”)."""
+    values = record.values
+    name = values.get("title") or values.get("name") or values.get("applicant_name") or values.get("number")
+    return f"{info.label}“{name}”" if isinstance(name, str) and name else f"这条{info.label}记录"
+
+
+def _state_label(life: Lifecycle[Any, Any], state: Any) -> str:
+    """A workflow state's Chinese label; a value that is no state of the graph as it is."""
+    label: str = life.state_labels.get(state, str(state)) if isinstance(state, str) else str(state)
+    return label
+
+
+def _deleted_reason(info: EntityInfo, record: _Record) -> str:
+    """An edit arrived for a record the server has deleted (the deletion is its last change)."""
+    who = _who(record.changed_by)
     return (
-        f"服务器上这条{info.label}记录{what}（最近由 {who} 修改），与本机的修改不一致，请核对后决定保留哪一个"
+        f"{REASON_DELETED}：{_named(info, record)}已由 {who} 于 {_when(record.changed_at)} 删除，本机的修改未生效；"
+        f"如这条记录仍需要，请与 {who} 核实后重新登记"
     )
+
+
+def _conflict_reason(info: EntityInfo, record: _Record, fields: Iterable[str]) -> str:
+    """Fields the operation could not change: changed to other values on the server, or identity fields of a
+    record changed since the laptop saw it."""
+    names = sorted(fields)
+    identity = [name for name in names if name in info.identity]
+    who = _who(record.changed_by)
+    changed = "、".join(f"“{info.fields.get(name, name)}”" for name in names if name not in identity)
+    parts = [
+        f"服务器上{_named(info, record)}的{changed}已被改成别的值（最近由 {who} 于 {_when(record.changed_at)} "
+        "修改），与本机的修改不一致，请核对后决定保留哪一个"
+        if changed
+        else f"{_named(info, record)}在本机修改之后已被 {who} 于 {_when(record.changed_at)} 改动过"
+    ]
+    if identity:
+        labels = "、".join(f"“{info.fields.get(name, name)}”" for name in identity)
+        parts.append(f"{labels}是身份信息，不会自动合并，须由人核对确认后再决定是否修改")
+    return "；".join(parts)
 
 
 def _result(op: Operation, status: OpStatus, reason: str = "") -> OpResult:

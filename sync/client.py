@@ -104,7 +104,12 @@ class SyncClient:
                 )
             except requests.exceptions.SSLError as exc:
                 raise SyncError(f"与乡镇服务器的安全连接校验失败（证书不受信任）：{exc}") from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                # ChunkedEncodingError: the answer was cut off part way (the link dropped mid-body).
                 last = SyncError(
                     f"连不上乡镇服务器（{type(exc).__name__}），数据已保存在本机，稍后自动重试。",
                     offline=True,

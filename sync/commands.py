@@ -8,6 +8,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -20,11 +21,17 @@ from sync.engine import enrol, read_state, run_sync
 EXIT_SENT, EXIT_NEEDS_PERSON, EXIT_OFFLINE, EXIT_ERROR = 0, 4, 5, 6
 
 
-def register(sub: Any, open_ledger: Callable[[argparse.Namespace], Any]) -> None:
+def register(sub: Any, open_ledger: Callable[..., Any]) -> None:
     def cmd_enrol(args: argparse.Namespace) -> int:
+        verify: bool | str = True
+        if args.ca:
+            ca = Path(args.ca).expanduser().resolve()  # kept in the ledger: sync may run from another folder
+            if not ca.is_file():
+                print(f"找不到 --ca-file 指定的证书文件 {args.ca}，请检查路径", file=sys.stderr)
+                return EXIT_ERROR
+            verify = str(ca)
         ledger = open_ledger(args)
         try:
-            verify: bool | str = args.ca or True
             answer = enrol(ledger, args.server, args.code, args.name or "", verify=verify)
         except SyncError as exc:
             print(exc.message, file=sys.stderr)
@@ -75,7 +82,7 @@ def register(sub: Any, open_ledger: Callable[[argparse.Namespace], Any]) -> None
                     OutboxOp.reason,
                     OutboxOp.created_at,
                 )
-                .where(OutboxOp.state != "sent")
+                .where(OutboxOp.state.in_(("pending", "conflict", "rejected")))
                 .order_by(OutboxOp.seq)
             ).all()
             state = read_state(session)
@@ -100,7 +107,9 @@ def register(sub: Any, open_ledger: Callable[[argparse.Namespace], Any]) -> None
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--code", required=True, metavar="CODE")
     p.add_argument("--name", metavar="NAME", help="本机名称（默认主机名）")
-    p.add_argument("--ca", metavar="FILE", help="乡镇证书颁发机构（CA）文件")
+    p.add_argument(
+        "--ca-file", "--ca", dest="ca", metavar="FILE", help="乡镇证书颁发机构（CA）证书文件（PEM）"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_enrol)
     p = sub.add_parser("sync", help="与乡镇服务器同步一次")

@@ -3,10 +3,12 @@
 - Push sends pending operations in seq order, in batches; an operation changes state only when the server's
   reply names it (applied/duplicate → sent, conflict, rejected), in one local transaction per batch.
 - Pull applies a page of changes and saves the cursor in the same transaction, so a crash never skips or
-  repeats a page. Fields with local changes not yet sent keep their local value; the server merges them.
+  repeats a page. Fields with local changes not yet sent keep their local value; the server merges them. A field
+  in conflict takes the server's value; what this laptop's user typed waits in the conflict inbox (the outbox row).
 - A new server epoch (restored from an older backup) makes the laptop send again what it had sent, and pull
   from the start; the server dedupes.
 - One run at a time per profile (a lock file beside the ledger).
+- Named crash points (``GRIDDESK_SYNC_CRASH_AT``) let the fault-matrix tests SIGKILL a sync at each step.
 """
 
 from __future__ import annotations
@@ -15,20 +17,32 @@ import fcntl
 import os
 import socket
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from app.ids import uuid7
 from app.ledger import Ledger
-from app.models import ENTITY_BY_NAME, OutboxOp, SyncState, utcnow
-from app.writer import WriteTx
+from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, utcnow
+from app.writer import RemoteRecord, WriteTx, update_rows
 from sync.client import SyncClient, SyncError
-from sync.protocol import MAX_BATCH, MAX_PAGE, EnrolResponse, Operation, OpStatus, PushRequest
+from sync.crashpoints import crash_point
+from sync.protocol import (
+    MAX_BATCH,
+    MAX_PAGE,
+    PROTOCOL_VERSION,
+    Change,
+    EnrolResponse,
+    Operation,
+    OpResult,
+    OpStatus,
+    PushRequest,
+)
 
 STATE_OF = {
     OpStatus.APPLIED: "sent",
@@ -36,6 +50,9 @@ STATE_OF = {
     OpStatus.CONFLICT: "conflict",
     OpStatus.REJECTED: "rejected",
 }
+
+
+CRASH_POINTS = ("batch-built", "sent", "reply-half-applied", "pull-page-fetched", "pull-page-half-applied")
 
 
 @dataclass
@@ -109,7 +126,12 @@ def client_for(ledger: Ledger) -> SyncClient:
 
 
 def run_sync(
-    ledger: Ledger, client: SyncClient | None = None, progress: Callable[[str, int], None] | None = None
+    ledger: Ledger,
+    client: SyncClient | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    *,
+    batch_size: int = MAX_BATCH,
+    page_size: int = MAX_PAGE,
 ) -> SyncReport:
     """Push then pull, once. Raises SyncError (offline / unauthorised / other) after saving what was done."""
     own_client = client is None
@@ -119,8 +141,8 @@ def run_sync(
         with one_run_at_a_time(ledger):
             try:
                 for _ in range(2):  # a second round only after an epoch change
-                    _push(ledger, client, report, progress)
-                    if not _pull(ledger, client, report, progress):
+                    push_outbox(ledger, client, report, progress, batch_size)
+                    if not pull_changes(ledger, client, report, progress, page_size):
                         break
             except SyncError as exc:
                 with ledger.write() as tx:
@@ -141,47 +163,58 @@ def _count(session: Session, state: str) -> int:
     return int(session.scalar(select(func.count()).select_from(OutboxOp).where(OutboxOp.state == state)) or 0)
 
 
-def operation_of(op: OutboxOp) -> Operation:
-    """An outbox row as it travels to the server."""
-    return Operation(
-        op_id=op.op_id,
-        entity=op.entity,
-        record_id=op.record_id,
-        grid_id=op.grid_id,
-        kind=op.kind,  # type: ignore[arg-type]
-        changes=op.changes,
-        base_version=op.base_version,
-        created_at=op.created_at,
-        actor=op.actor,
+_OPERATION_FIELDS = tuple(Operation.model_fields)
+
+
+def pending_operations(session: Session, limit: int) -> list[Operation]:
+    """The oldest pending outbox operations as they travel to the server. Read without the ORM and not validated
+    again (the write path made them): a batch is 500 of them."""
+    table = cast(Table, OutboxOp.__table__)
+    query = (
+        select(*(table.c[name] for name in _OPERATION_FIELDS))
+        .where(table.c.state == "pending")
+        .order_by(table.c.seq)
+        .limit(limit)
     )
+    return [Operation.model_construct(**row) for row in session.execute(query).mappings()]
 
 
-def _push(
-    ledger: Ledger, client: SyncClient, report: SyncReport, progress: Callable[[str, int], None] | None
+def push_outbox(
+    ledger: Ledger,
+    client: SyncClient,
+    report: SyncReport,
+    progress: Callable[[str, int], None] | None = None,
+    batch_size: int = MAX_BATCH,
 ) -> None:
+    """Send every pending operation, a batch at a time; each batch's answers are recorded in one transaction."""
     while True:
         with ledger.read() as session:
-            ops = session.scalars(
-                select(OutboxOp).where(OutboxOp.state == "pending").order_by(OutboxOp.seq).limit(MAX_BATCH)
-            ).all()
+            ops = pending_operations(session, batch_size)
         if not ops:
             return
-        request = PushRequest(batch_id=uuid7(), operations=[operation_of(o) for o in ops])
+        request = PushRequest.model_construct(protocol=PROTOCOL_VERSION, batch_id=uuid7(), operations=ops)
+        crash_point("batch-built")
         answer = client.push(request)
+        crash_point("sent")
         now = utcnow()
+        answers = [
+            {
+                "op_id": result.op_id,
+                "state": STATE_OF[result.status],
+                "reason": result.reason,
+                "server_version": result.version,
+                "conflicts": result.conflicts or None,
+                "answered_at": now,
+            }
+            for result in answer.results
+        ]
+        half = len(answers) // 2
         with ledger.write() as tx:
-            for result in answer.results:
-                tx.session.execute(
-                    update(OutboxOp)
-                    .where(OutboxOp.op_id == result.op_id)
-                    .values(
-                        state=STATE_OF[result.status],
-                        reason=result.reason,
-                        server_version=result.version,
-                        conflicts=result.conflicts or None,
-                        answered_at=now,
-                    )
-                )
+            table = cast(Table, OutboxOp.__table__)
+            update_rows(tx.session, table, answers[:half], key="op_id")
+            crash_point("reply-half-applied")
+            update_rows(tx.session, table, answers[half:], key="op_id")
+            _take_server_values(tx, ops, answer.results)
         report.pushed += len(ops)
         for result in answer.results:
             if result.status is OpStatus.APPLIED:
@@ -196,15 +229,20 @@ def _push(
             progress("上传", report.pushed)
 
 
-def _pull(
-    ledger: Ledger, client: SyncClient, report: SyncReport, progress: Callable[[str, int], None] | None
+def pull_changes(
+    ledger: Ledger,
+    client: SyncClient,
+    report: SyncReport,
+    progress: Callable[[str, int], None] | None = None,
+    page_size: int = MAX_PAGE,
 ) -> bool:
     """Pull every page; True when the server's epoch changed and the run must start again."""
     while True:
         with ledger.read() as session:
             state = read_state(session)
         cursor = int(state.get("cursor") or 0)
-        page = client.pull(cursor, MAX_PAGE)
+        page = client.pull(cursor, page_size)
+        crash_point("pull-page-fetched")
         if state.get("epoch") and page.epoch != state["epoch"]:
             with ledger.write() as tx:
                 tx.session.execute(update(OutboxOp).where(OutboxOp.state == "sent").values(state="pending"))
@@ -213,24 +251,67 @@ def _pull(
             return True
         with ledger.write() as tx:
             pending = _pending_fields(tx, [c.record_id for c in page.changes])
-            for change in page.changes:
-                model = ENTITY_BY_NAME.get(change.entity)
-                if model is None:
-                    continue  # a kind of record this program does not know yet (newer server)
-                local = tx.session.get(model, change.record_id)
-                if local is not None and local.version >= change.version and change.record_id not in pending:
-                    continue  # our own change coming back, or already applied
-                values = change.values | {"deleted": change.deleted, "grid_id": change.grid_id}
-                tx.apply_remote(
-                    model, change.record_id, values, version=change.version, changed_by=change.changed_by,
-                    keep=pending.get(change.record_id, ()),
-                )  # fmt: skip
+            half = len(page.changes) // 2
+            _apply_changes(tx, page.changes[:half], pending)
+            if half:
+                crash_point("pull-page-half-applied")
+            _apply_changes(tx, page.changes[half:], pending)
             _set_state(tx, cursor=page.cursor, epoch=page.epoch)
         report.pulled += len(page.changes)
         if progress:
             progress("下载", report.pulled)
         if not page.more:
             return False
+
+
+def _take_server_values(tx: WriteTx, ops: Sequence[Operation], results: Sequence[OpResult]) -> None:
+    """A refused change leaves the record as the server has it: each field the server answered with (a conflict,
+    or a stale workflow move) takes the server's value; what the user typed waits in the inbox (the outbox row).
+    Fields of other changes still waiting to be sent keep their local value."""
+    sent = {op.op_id: op for op in ops}
+    refused = [
+        r for r in results if r.conflicts and r.version is not None and r.status is not OpStatus.APPLIED
+    ]
+    if not refused:
+        return
+    pending = _pending_fields(tx, [sent[r.op_id].record_id for r in refused])
+    for result in refused:
+        op = sent[result.op_id]
+        model = ENTITY_BY_NAME.get(op.entity)
+        if model is None or tx.session.get(model, op.record_id) is None:
+            continue
+        when = result.changed_at.astimezone(UTC).replace(tzinfo=None) if result.changed_at else None
+        keep = frozenset(pending.get(op.record_id, ()))
+        remote = RemoteRecord(
+            op.record_id, result.conflicts, result.version or 0, result.changed_by, keep, when
+        )
+        tx.apply_remote_many(model, [remote])
+
+
+def _apply_changes(tx: WriteTx, changes: Sequence[Change], pending: dict[str, set[str]]) -> None:
+    """Apply pulled changes in order, each run of one kind of record at once (no record twice in a run).
+
+    Every change is applied, our own coming back included: a local edit also raises the record's version, so
+    "local version >= server version" cannot tell a change already here from one that is not (another laptop's
+    edit merged on the server may carry the same number)."""
+    run: list[RemoteRecord] = []
+    run_ids: set[str] = set()
+    run_model: type[Synced] | None = None
+    for change in changes:
+        model = ENTITY_BY_NAME.get(change.entity)
+        if model is None:
+            continue  # a kind of record this program does not know yet (newer server)
+        if model is not run_model or change.record_id in run_ids:
+            if run_model is not None:
+                tx.apply_remote_many(run_model, run)
+            run, run_ids, run_model = [], set(), model
+        values = change.values | {"deleted": change.deleted, "grid_id": change.grid_id}
+        keep = frozenset(pending.get(change.record_id, ()))
+        when = change.changed_at.astimezone(UTC).replace(tzinfo=None)
+        run.append(RemoteRecord(change.record_id, values, change.version, change.changed_by, keep, when))
+        run_ids.add(change.record_id)
+    if run_model is not None:
+        tx.apply_remote_many(run_model, run)
 
 
 def _pending_fields(tx: WriteTx, record_ids: list[str]) -> dict[str, set[str]]:

@@ -1,13 +1,15 @@
-"""The main window: the grid tree with household and people counts, and the selected node's households."""
+"""The main window: the grid tree with household and people counts, the selected node's households with their
+sync badges, and where sync stands in the status bar (click it for the conflict inbox)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -21,25 +23,44 @@ from PySide6.QtWidgets import (
     QTreeView,
     QWidget,
 )
+from sqlalchemy import Connection, Engine, event
 
 from app import repositories
 from app.errors import PassphraseError, StorageError
 from app.ledger import Ledger
 from app.profile import Profile
 from app.repositories import GridRow, HouseholdKey, HouseholdRow
-from sync.status import sync_status
+from sync.inbox import NEEDS_PERSON_BADGE, PENDING_BADGE, household_badges
+from sync.status import CONNECTING, progress_text, sync_status
 from ui.i18n import install_translators
+from ui.inbox import InboxDialog
 from ui.models.paged import PagedTableModel
+from ui.sync_worker import SyncController
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+BADGE_COLUMN = 4
+BADGE_COLOURS = {NEEDS_PERSON_BADGE: QColor("#b3261e"), PENDING_BADGE: QColor("#9a5b00")}
+REFRESH_DELAY_MS = 250
+"""Saves come in bursts (a sync applies page after page): the status and badges refresh once they settle."""
 
 
 class HouseholdTableModel(PagedTableModel[HouseholdRow]):
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.grid_ids: list[str] = []
+        self.badges: dict[str, str] = {}
+        """Household id → needs_person | pending, for the rows fetched so far."""
         super().__init__(self._page, lambda r: (r.number, r.id))
-        self.headers = (self.tr("Household no."), self.tr("Head"), self.tr("Members"), self.tr("Address"))
+        self.headers = (
+            self.tr("Household no."), self.tr("Head"), self.tr("Members"), self.tr("Address"), self.tr("Sync"),
+        )  # fmt: skip
+        self.badge_text = {NEEDS_PERSON_BADGE: self.tr("Needs you"), PENDING_BADGE: self.tr("Waiting")}
+        self.badge_tip = {
+            NEEDS_PERSON_BADGE: self.tr(
+                "A change to this household or a member was not taken by the township server: see Needs attention"
+            ),
+            PENDING_BADGE: self.tr("Changes to this household or its members wait to be sent"),
+        }
 
     def show_grids(self, grid_ids: list[str]) -> None:
         self.grid_ids = grid_ids
@@ -49,10 +70,63 @@ class HouseholdTableModel(PagedTableModel[HouseholdRow]):
         if not self.grid_ids:
             return []
         with self.ledger.read() as session:
-            return repositories.household_page(session, self.grid_ids, after, limit)
+            rows = repositories.household_page(session, self.grid_ids, after, limit)
+            self.badges.update(household_badges(session, [r.id for r in rows]))
+        return rows
+
+    def refresh_badges(self) -> None:
+        """Badges again for every row fetched so far (after a sync or a save), one query per 500 rows."""
+        rows = self.rows()
+        if not rows:
+            return
+        with self.ledger.read() as session:
+            self.badges = household_badges(session, [r.id for r in rows])
+        self.dataChanged.emit(self.index(0, BADGE_COLUMN), self.index(len(rows) - 1, BADGE_COLUMN))
 
     def display(self, row: HouseholdRow, column: int) -> Any:
+        if column == BADGE_COLUMN:
+            return self.badge_text.get(self.badges.get(row.id, ""), "")
         return (row.number, row.head_name, row.members, row.address)[column]
+
+    def decorate(self, row: HouseholdRow, column: int, role: int) -> Any:
+        badge = self.badges.get(row.id) if column == BADGE_COLUMN else None
+        if badge is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return BADGE_COLOURS[badge]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.badge_tip[badge]
+        return None
+
+
+class ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class LedgerWatch(QObject):
+    """Says when anything was committed to the ledger (a save here, a sync on the worker thread, a choice in the
+    inbox), so the window refreshes what it shows. Emitted from whichever thread committed; Qt queues it."""
+
+    committed = Signal()
+
+    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        event.listen(engine, "commit", self._on_commit)
+
+    def _on_commit(self, _connection: Connection) -> None:
+        # A window deleted without being closed has nothing to tell: never fail a save for it.
+        with suppress(RuntimeError):
+            self.committed.emit()
+
+    def stop(self) -> None:
+        if event.contains(self.engine, "commit", self._on_commit):
+            event.remove(self.engine, "commit", self._on_commit)
 
 
 class MainWindow(QMainWindow):
@@ -75,20 +149,38 @@ class MainWindow(QMainWindow):
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(BADGE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(self.table)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([420, 780])
         self.setCentralWidget(splitter)
+        self.inbox: InboxDialog | None = None
         self._build_menus()
         self.status_user = QLabel(self.tr("User: %1").replace("%1", ledger.actor))
         self.status_profile = QLabel(self.tr("Profile: %1").replace("%1", str(profile.folder)))
-        self.status_sync = QLabel()
+        self.status_clock = QLabel()
+        self.status_clock.setStyleSheet("color: #9a5b00;")
+        self.status_sync = ClickableLabel()
+        self.status_sync.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.status_sync.clicked.connect(self.open_inbox)
         self.statusBar().addWidget(self.status_user)
         self.statusBar().addWidget(self.status_profile)
+        self.statusBar().addPermanentWidget(self.status_clock)
         self.statusBar().addPermanentWidget(self.status_sync)
         self.show_sync_status()
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self.refresh_timer.timeout.connect(self._refresh_after_change)
+        self.watch = LedgerWatch(ledger.engine, self)
+        self.watch.committed.connect(self.refresh_timer.start)
+        self.sync = SyncController(ledger, self)
+        self.sync.started.connect(self._sync_started)
+        self.sync.progress.connect(self._sync_progress)
+        self.sync.finished.connect(self._sync_ended)
+        self.sync.failed.connect(self._sync_failed)
         self.load_tree()
         self.tree.selectionModel().currentChanged.connect(self._node_selected)
         first = self.tree_model.index(0, 0)
@@ -109,12 +201,70 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(self.load_tree)
         refresh.triggered.connect(self.show_sync_status)
         view_menu.addAction(refresh)
+        sync_menu = self.menuBar().addMenu(self.tr("&Sync"))
+        self.sync_action = QAction(self.tr("Sync &now"), self)
+        # F5 is Refresh here; F9 is "send/receive" in desktop mail programs.
+        self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        self.sync_action.triggered.connect(self.sync_now)
+        sync_menu.addAction(self.sync_action)
+        self.inbox_action = QAction(self.tr("Needs &attention…"), self)
+        self.inbox_action.triggered.connect(self.open_inbox)
+        sync_menu.addAction(self.inbox_action)
 
     def show_sync_status(self) -> None:
         with self.ledger.read() as session:
             status = sync_status(session)
         self.status_sync.setText(self.tr("Sync: %1").replace("%1", status.text))
         self.status_sync.setProperty("syncState", status.state)
+        self.status_sync.setToolTip(status.detail or self.tr("Click to see the changes that need attention"))
+        self.status_clock.setText(status.warning)
+        self.status_clock.setVisible(bool(status.warning))
+
+    def sync_now(self) -> None:
+        """Sync now (menu, F9); says why not when this laptop is not enrolled or a sync is running."""
+        if self.sync.busy:
+            self.statusBar().showMessage(self.tr("A sync is already running."), 5000)
+        elif not self.sync.start("manual"):
+            self.statusBar().showMessage(
+                self.tr(
+                    "This laptop is not enrolled with the township server yet: ask the township for an "
+                    "enrolment code (griddesk enrol)."
+                ),
+                10000,
+            )
+
+    def open_inbox(self) -> None:
+        if self.inbox is None:
+            self.inbox = InboxDialog(self.ledger, self)
+            self.inbox.changed.connect(self._refresh_after_change)
+        else:
+            self.inbox.reload()
+        self.inbox.show()
+        self.inbox.raise_()
+        self.inbox.activateWindow()
+
+    def _sync_started(self, _why: str) -> None:
+        self.status_sync.setText(self.tr("Sync: %1").replace("%1", CONNECTING))
+
+    def _sync_progress(self, stage: str, count: int) -> None:
+        self.status_sync.setText(self.tr("Sync: %1").replace("%1", progress_text(stage, count)))
+
+    def _sync_ended(self, _outcome: object) -> None:
+        self._refresh_after_change()
+
+    def _sync_failed(self, message: str, offline: bool, _unauthorised: bool) -> None:
+        self._refresh_after_change()
+        if not offline:
+            self.statusBar().showMessage(message, 15000)
+
+    def _refresh_after_change(self) -> None:
+        """Status, badges and the open inbox again; while a sync runs its progress shows and this waits."""
+        if self.sync.busy:
+            return
+        self.show_sync_status()
+        self.households.refresh_badges()
+        if self.inbox is not None and self.inbox.isVisible():
+            self.inbox.reload()
 
     def load_tree(self) -> None:
         with self.ledger.read() as session:
@@ -146,6 +296,9 @@ class MainWindow(QMainWindow):
         self.households.show_grids(list(ids))
 
     def closeEvent(self, event: Any) -> None:
+        self.watch.stop()
+        self.refresh_timer.stop()
+        self.sync.shutdown()
         self.ledger.close()
         super().closeEvent(event)
 

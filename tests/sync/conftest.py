@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,8 +19,10 @@ import pytest
 import requests
 
 from app.ledger import Ledger
+from server.admin import main as server_main
 from tests.conftest import PASSPHRASE, Township, build_township
 from tests.databases import BACKENDS, server_database
+from tests.sync.faultproxy import FaultProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,38 +41,49 @@ class Server:
     process: subprocess.Popen[str]
 
     def admin(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "server", "admin", *args, "--url", self.db],
-            capture_output=True, text=True, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)}, check=True,
-        )  # fmt: skip
-        return result.stdout.strip()
+        """``python -m server admin ARGS --url DB``, run in this process (it is the same code, without the
+        second it takes a new Python to start); its printed answer."""
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = server_main(["admin", *args, "--url", self.db])
+        assert code == 0, f"admin {' '.join(args)} failed: {err.getvalue()}"
+        return out.getvalue().strip()
 
     def stop(self) -> None:
         self.process.kill()
         self.process.wait(10)
 
 
-def start_server(db: str | Path) -> Server:
-    """The server on ``db``: a SQLAlchemy URL, or a SQLite file."""
+def start_server(db: str | Path, env: dict[str, str] | None = None) -> Server:
+    """The server on ``db``: a SQLAlchemy URL, or a SQLite file; ``env`` adds to its environment.
+
+    Its output goes to a temporary file (a pipe nobody reads would block it once full). A port taken between
+    choosing it and the server binding it (tests run in parallel) is tried again with another."""
     db = db if isinstance(db, str) else f"sqlite:///{db}"
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--url", db, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env=os.environ | {"PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/health", timeout=1).ok:
-                return Server(url, db, process)
-        except requests.ConnectionError:
-            time.sleep(0.05)
-        if process.poll() is not None:
+    output = ""
+    for _ in range(3):
+        port = free_port()
+        with tempfile.TemporaryFile(mode="w+") as log:  # the server keeps its own descriptor of it
+            process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve", "--url", db, "--host", "127.0.0.1", "--port", str(port)],
+                stdout=log, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                env=os.environ | {"PYTHONPATH": str(ROOT)} | (env or {}),
+            )  # fmt: skip
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    if requests.get(url + "/health", timeout=1).ok:
+                        return Server(url, db, process)
+                except requests.ConnectionError:
+                    time.sleep(0.05)
+            process.kill()
+            process.wait(10)
+            log.seek(0)
+            output = log.read()
+        if "address already in use" not in output.lower():
             break
-    process.kill()
-    raise RuntimeError("server did not start: " + (process.stderr.read() if process.stderr else ""))
+    raise RuntimeError("server did not start: " + output)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -116,3 +132,10 @@ def laptops(tmp_path: Path, empty_ledger_file: Path, server: Server) -> Iterator
     yield Laptops(township, office, a, b)
     for ledger in opened:
         ledger.close()
+
+
+@pytest.fixture
+def proxy(server: Server) -> Iterator[FaultProxy]:
+    running = FaultProxy("127.0.0.1", int(server.url.rsplit(":", 1)[1]))
+    yield running
+    running.close()

@@ -18,7 +18,15 @@ from app.models import Household, OutboxOp, Person
 from app.search import search_people
 from app.services import households, persons
 from sync.client import Backoff, SyncClient, SyncError
-from sync.engine import client_for, one_run_at_a_time, operation_of, read_state, run_sync
+from sync.engine import (
+    SyncReport,
+    client_for,
+    one_run_at_a_time,
+    pending_operations,
+    pull_changes,
+    read_state,
+    run_sync,
+)
 from sync.protocol import PushRequest
 from tests.sync.conftest import Laptops, Server, start_server
 
@@ -93,10 +101,7 @@ def test_a_household_saved_on_one_laptop_reaches_the_other_once(laptops: Laptops
 def test_a_lost_answer_is_retried_and_answered_duplicate(laptops: Laptops, server: Server) -> None:
     register_family(laptops.a, laptops)
     with laptops.a.read() as session:
-        ops = session.scalars(
-            select(OutboxOp).where(OutboxOp.state == "pending").order_by(OutboxOp.seq)
-        ).all()
-        request = PushRequest(batch_id="lost-answer", operations=[operation_of(o) for o in ops])
+        request = PushRequest(batch_id="lost-answer", operations=pending_operations(session, 500))
     client = client_for(laptops.a)
     client.push(request)  # the server commits; the laptop never hears the answer
     client.close()
@@ -141,9 +146,33 @@ def test_the_same_field_edited_differently_waits_for_a_person(laptops: Laptops) 
         op = session.scalar(select(OutboxOp).where(OutboxOp.state == "conflict"))
         assert op is not None and op.conflicts == {"former_name": "单贵兰"}
         assert op.reason and "曾用名" in op.reason
-        # the laptop keeps what its user typed until a person decides
-        kept = session.get(Person, pid)
-        assert kept is not None and kept.former_name == "单桂莲"
+        # the record shows the server's value; what this laptop's user typed waits in the inbox for a person
+        assert op.changes == {"former_name": ["", "单桂莲"]}
+        shown = session.get(Person, pid)
+        assert shown is not None and shown.former_name == "单贵兰"
+
+
+def test_a_change_merged_without_a_new_version_still_reaches_the_laptop(laptops: Laptops) -> None:
+    """b's own edit raised its local version to the number the server gave a's edit; b must still get a's."""
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    run_sync(laptops.b)
+    pid = person_id(laptops.a, "曾广才")
+    with laptops.a.write() as tx:
+        persons.update_person(
+            tx,
+            tx.session.get(Person, pid),
+            phone="13909381111",
+            occupation="果农",  # type: ignore[arg-type]
+        )
+    with laptops.b.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), phone="13909381111")  # type: ignore[arg-type]
+    run_sync(laptops.a)
+    report = run_sync(laptops.b)
+    assert report.applied == 1 and report.needs_person == 0
+    with laptops.b.read() as session:
+        person = session.get(Person, pid)
+        assert person is not None and (person.phone, person.occupation) == ("13909381111", "果农")
 
 
 def test_offline_keeps_every_change_and_the_next_sync_sends_them(laptops: Laptops, server: Server) -> None:
@@ -236,3 +265,32 @@ def test_the_sync_command_says_where_things_stand_by_exit_code(
     run_sync(laptops.b)
     assert main(["--profile", folder, "sync", "--json"]) == 4
     assert json.loads(capsys.readouterr().out)["state"] == "needs_person"
+
+
+def test_a_refused_edit_leaves_the_record_as_the_server_has_it(laptops: Laptops) -> None:
+    """b pulled a's edit while its own edit of the same field waited (so kept its value); the conflict answer
+    itself brings the server's value, since no later pull would."""
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    run_sync(laptops.b)
+    pid = person_id(laptops.a, "曾广才")
+    with laptops.b.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), occupation="菜农")  # type: ignore[arg-type]
+    with laptops.a.write() as tx:
+        persons.update_person(tx, tx.session.get(Person, pid), occupation="果农")  # type: ignore[arg-type]
+    run_sync(laptops.a)
+    client = client_for(laptops.b)
+    pull_changes(laptops.b, client, SyncReport())  # b's pending field keeps b's value
+    with laptops.b.read() as session:
+        kept = session.get(Person, pid)
+        assert kept is not None and kept.occupation == "菜农"
+    report = run_sync(laptops.b, client)
+    client.close()
+    assert report.conflicts == 1
+    with laptops.b.read() as session:
+        shown = session.get(Person, pid)
+        assert shown is not None and shown.occupation == "果农"
+        op = session.scalar(select(OutboxOp).where(OutboxOp.state == "conflict"))
+        assert op is not None and op.changes["occupation"][1] == "菜农", (
+            "what b's user typed waits in the inbox"
+        )

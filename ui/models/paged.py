@@ -15,7 +15,8 @@ Index = QModelIndex | QPersistentModelIndex
 class PagedTableModel(QAbstractTableModel, Generic[Row]):
     """Rows come from ``fetch(after_key, limit)``; ``key(row)`` is the keyset position of a row.
 
-    Subclasses name their ``headers`` and say how a row shows in ``display(row, column)``.
+    Subclasses name their ``headers`` and say how a row shows in ``display(row, column)`` (and, if they like,
+    its colours and tooltips in ``decorate(row, column, role)``).
     """
 
     page_size = 200
@@ -62,10 +63,17 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             self._rows.extend(page)
             self.endInsertRows()
 
+    def rows(self) -> list[Row]:
+        """The rows fetched so far."""
+        return list(self._rows)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
-        return self.display(self._rows[index.row()], index.column())
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, index.column())
+        return self.decorate(row, index.column(), role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -76,3 +84,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     def display(self, row: Row, column: int) -> Any:
         raise NotImplementedError
+
+    def decorate(self, row: Row, column: int, role: int) -> Any:
+        """Other roles (colour, tooltip) of a cell; none by default."""
+        return None

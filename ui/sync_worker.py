@@ -1,0 +1,211 @@
+"""Sync in the background: the engine runs on a worker thread, never on the UI thread.
+
+A run starts on a timer (QSettings ``sync/interval_minutes``, default 5), from the menu (F9), once at startup, and
+when the network comes back (QNetworkInformation, where a backend loads; otherwise the timer alone). Before each
+run a quick ``GET /health`` proves the server is reachable, so an offline laptop does not sit through the
+engine's retries. One run at a time: a start while one runs is refused, not queued (the engine's lock file also
+guards against a second process). A profile not enrolled with the township never starts the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QTimer, Signal, Slot
+from PySide6.QtNetwork import QNetworkInformation
+
+from app.ledger import Ledger
+from sync.client import SyncClient, SyncError
+from sync.clock import check_clock
+from sync.engine import SyncReport, client_for, read_state, run_sync
+from sync.status import remember_failure
+
+log = logging.getLogger(__name__)
+
+INTERVAL_KEY = "sync/interval_minutes"
+DEFAULT_INTERVAL_MINUTES = 5
+PROBE_TIMEOUT = (2.0, 3.0)
+"""Connect and read timeouts of the health probe (seconds): short, it only proves the server is there."""
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    report: SyncReport
+    clock_offset: float | None
+    """The server's clock minus this laptop's (seconds), measured after the run; None if it could not be."""
+
+
+def enrolled(ledger: Ledger) -> bool:
+    with ledger.read() as session:
+        return bool(read_state(session).get("token"))
+
+
+def probe(ledger: Ledger, client: SyncClient) -> None:
+    """Raise SyncError (offline) unless the township server answers its health check, and say so in the status."""
+    try:
+        response = client.http.get(client.base_url + "/health", timeout=PROBE_TIMEOUT, verify=client.verify)
+        body = response.json() if response.ok else None
+    except requests.exceptions.SSLError:
+        return  # not a network problem: the run itself reports the certificate
+    except (requests.RequestException, ValueError):
+        body = None
+    if isinstance(body, dict) and body.get("ok") is True:
+        return
+    message = "连不上乡镇服务器，数据已保存在本机，网络恢复后自动同步。"
+    remember_failure(ledger, message, offline=True)
+    raise SyncError(message, offline=True)
+
+
+def sync_once(ledger: Ledger, progress: Callable[[str, int], None] | None = None) -> SyncOutcome:
+    """Probe, push and pull, then measure the clock: the worker's whole job, free of Qt. Raises SyncError."""
+    client = client_for(ledger)
+    try:
+        probe(ledger, client)
+        report = run_sync(ledger, client, progress)
+        try:
+            offset: float | None = check_clock(ledger, client)
+        except SyncError:
+            offset = None
+        return SyncOutcome(report, offset)
+    finally:
+        client.close()
+
+
+class SyncWorker(QObject):
+    """Lives on the sync thread; ``run`` is invoked there through a queued signal."""
+
+    progress = Signal(str, int)
+    succeeded = Signal(object)
+    failed = Signal(str, bool, bool)
+    """message, offline, unauthorised"""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            outcome = sync_once(self.ledger, self.progress.emit)
+        except SyncError as exc:
+            self.failed.emit(exc.message, exc.offline, exc.unauthorised)
+        except Exception as exc:  # the thread must always answer, or the UI waits forever
+            log.exception("sync run failed")
+            self.failed.emit(f"同步出错：{exc}", False, False)
+        else:
+            self.succeeded.emit(outcome)
+        finally:
+            # One run per thread start: no idle thread is left behind between runs.
+            QThread.currentThread().quit()
+
+
+class SyncController(QObject):
+    """Owns the sync thread and decides when a run starts; lives on the UI thread."""
+
+    started = Signal(str)
+    """why: manual | timer | startup | network"""
+    progress = Signal(str, int)
+    finished = Signal(object)
+    failed = Signal(str, bool, bool)
+    _request = Signal()
+
+    def __init__(self, ledger: Ledger, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ledger = ledger
+        self.runs = 0
+        """Runs finished (succeeded or failed) since the window opened."""
+        self._busy = False
+        self._closed = False
+        # The thread runs only while a sync runs: a profile that is not enrolled never starts it.
+        self.sync_thread = QThread(self)
+        self.sync_thread.setObjectName("griddesk-sync")
+        self.worker = SyncWorker(ledger)
+        self.worker.moveToThread(self.sync_thread)
+        self._request.connect(self.worker.run)
+        self.worker.progress.connect(self.progress)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.failed.connect(self._failed)
+        minutes = _interval_minutes()
+        self.timer = QTimer(self)
+        self.timer.setInterval(minutes * 60_000)
+        self.timer.timeout.connect(lambda: self.start("timer"))
+        self.timer.start()
+        self._network: QNetworkInformation | None = None
+        self._reachability: QNetworkInformation.Reachability | None = None
+        self._watch_network()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        if enrolled(ledger):
+            QTimer.singleShot(0, self, lambda: self.start("startup"))
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self, why: str = "manual") -> bool:
+        """Start a run unless one is running or this laptop is not enrolled; True when one started."""
+        if self._busy or self._closed or not enrolled(self.ledger):
+            return False
+        self._busy = True
+        self.sync_thread.wait()  # the last run's thread may still be winding down
+        self.sync_thread.start()
+        self.started.emit(why)
+        self._request.emit()
+        return True
+
+    def _succeeded(self, outcome: SyncOutcome) -> None:
+        self._busy = False
+        self.runs += 1
+        self.finished.emit(outcome)
+
+    def _failed(self, message: str, offline: bool, unauthorised: bool) -> None:
+        self._busy = False
+        self.runs += 1
+        self.failed.emit(message, offline, unauthorised)
+
+    def _watch_network(self) -> None:
+        """Use the platform's reachability as a hint to sync when the network comes back; none is fine."""
+        feature = QNetworkInformation.Feature.Reachability
+        if not QNetworkInformation.loadBackendByFeatures(feature):
+            return
+        info = QNetworkInformation.instance()
+        if info is None:
+            return
+        self._network = info
+        self._reachability = info.reachability()
+        info.reachabilityChanged.connect(self._reachability_changed)
+
+    def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        before, self._reachability = self._reachability, reachability
+        offline = (
+            QNetworkInformation.Reachability.Disconnected,
+            QNetworkInformation.Reachability.Local,
+            QNetworkInformation.Reachability.Site,
+        )
+        if reachability == QNetworkInformation.Reachability.Online and before in offline:
+            self.start("network")
+
+    def shutdown(self) -> None:
+        """Stop starting runs and wait for the one running, if any, to end (its work is saved as it goes)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.timer.stop()
+        if self._network is not None:
+            self._network.reachabilityChanged.disconnect(self._reachability_changed)
+            self._network = None
+        self.sync_thread.quit()
+        self.sync_thread.wait()
+
+
+def _interval_minutes() -> int:
+    value = QSettings().value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES)
+    try:
+        minutes = int(str(value))
+    except ValueError:
+        return DEFAULT_INTERVAL_MINUTES
+    return max(1, minutes)
