@@ -881,13 +881,13 @@ class _Demo:
         staff: list[Row] = []
         posts: list[Row] = []
 
-        def person(grid_id: str) -> str:
+        def person() -> str:
             male = self.chance(0.55)
             year = rng.randint(1966, 1999)
             name = self.names.surname() + self.names.given(male, year)
             sid = self.new_id()
             staff.append(
-                {"id": sid, "grid_id": grid_id, "name": name, "login": self.login_for(name),
+                {"id": sid, "grid_id": None, "name": name, "login": self.login_for(name),
                  "phone": self.phone(), "active": True}
             )  # fmt: skip
             self.staff_names[sid] = name
@@ -904,17 +904,17 @@ class _Demo:
                     grid.manager = previous_manager
                     previous_manager = ""
                 else:
-                    grid.manager = previous_manager = person(grid.id)
-                grid.assistant = person(grid.id)
-                grid.collector = grid.assistant if self.chance(0.2) else person(grid.id)
+                    grid.manager = previous_manager = person()
+                grid.assistant = person()
+                grid.collector = grid.assistant if self.chance(0.2) else person()
                 post(grid.manager, grid.id, "manager")
                 post(grid.assistant, grid.id, "assistant")
                 post(grid.collector, grid.id, "collector")
         for unit_id in (town, street):  # 乡镇（街道）值班人员
             for _ in range(rng.choice((2, 3))):
-                post(person(unit_id), unit_id, "duty")
+                post(person(), unit_id, "duty")
         for _ in range(2):  # 代办员 (乡镇驻村干部) of the rural township
-            sid = person(town)
+            sid = person()
             post(sid, town, "agent")
             self.agents.append(sid)
         return staff, posts

@@ -240,8 +240,12 @@ def _report(outcome: publish.Outcome) -> int:
 
 def _init(store: Store, args: argparse.Namespace) -> int:
     if not args.grids and not args.township_file:
-        print("请用 --township-file 发布网格树和人员，或用 --grids 登记网格", file=sys.stderr)
-        return 2
+        # A township that has nothing yet: its office laptop (enrolled with --township) pushes the grid tree.
+        print(
+            "提示：还没有网格。可用 --township-file 发布网格树和人员；或让乡镇办公室的电脑登记（enrol-code --township）"
+            "并同步，它的网格树就到了服务器上",
+            file=sys.stderr,
+        )
     server = publish.ServerRecords(store)
     grids = [server.grid_id(g) or g for g in args.grids]
     if not args.township_file:

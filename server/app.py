@@ -44,11 +44,14 @@ _HEADERS = {"Cache-Control": "no-store"}
 class ApiError(Exception):
     """An answer other than 2xx: HTTP status, machine code and a Chinese message for the person."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = dict(headers or {})
 
 
 def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -117,7 +120,7 @@ def create_app(store: Store) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def on_api_error(_request: Request, exc: ApiError) -> Response:
-        return _error(exc.status, exc.code, exc.message)
+        return _error(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_request: Request, exc: RequestValidationError) -> Response:
@@ -184,6 +187,9 @@ def create_app(store: Store) -> FastAPI:
         """The server's clock (UTC) and epoch, so a laptop can warn when its own clock is far off."""
         return _json(ServerTime(now=datetime.now(UTC), epoch=store.epoch()))
 
+    from server.blobs import add_blob_routes  # it builds on this module's errors and authorisation
+
+    add_blob_routes(app, store)
     return app
 
 

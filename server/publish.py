@@ -30,7 +30,7 @@ from app.models import CalendarDay, CalendarYear, CodeEntry, ErrandItem, GridNod
 from app.services.reference import reference_id
 from app.workdays import bundled_special_days, bundled_years
 from app.writer import entity_of, field_columns, to_json
-from server.store import TOWNSHIP, Device, Store, records, same_value, utcnow
+from server.store import Device, Store, records, same_value, utcnow
 from server.township_file import (
     CodeRow,
     DayRow,
@@ -40,7 +40,7 @@ from server.township_file import (
     TownshipFile,
     post_label,
 )
-from sync.protocol import PROTOCOL_VERSION, Operation, OpStatus, PushRequest
+from sync.protocol import PROTOCOL_VERSION, TOWNSHIP, Operation, OpStatus, PushRequest
 
 ADMIN_ACTOR = "乡镇管理员"
 """Who the change log and the laptops name as the author of a publication."""

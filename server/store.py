@@ -80,6 +80,7 @@ from app.rules.events import EVENT_LIFECYCLE
 from sync.crashpoints import crash_point
 from sync.protocol import (
     MAX_PAGE,
+    TOWNSHIP,
     Change,
     EnrolResponse,
     Operation,
@@ -89,9 +90,6 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-
-TOWNSHIP = "*"
-"""The grid list of a township device: it may read and write every grid and the township's reference data."""
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Enrol code letters: upper case and digits without the look-alikes 0/O and 1/I."""

@@ -16,12 +16,17 @@ from pydantic import BaseModel, ValidationError
 
 from sync.protocol import (
     API_PREFIX,
+    BLOB_CHUNK,
+    UPLOAD_OFFSET,
+    BlobStatus,
     EnrolRequest,
     EnrolResponse,
     PullResponse,
     PushRequest,
     PushResponse,
     ServerTime,
+    content_range,
+    parse_content_range,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -81,15 +86,19 @@ class SyncClient:
     def close(self) -> None:
         self.http.close()
 
-    def _request(
-        self, method: str, path: str, answer: type[M], body: BaseModel | None = None, **params: Any
-    ) -> M:
-        headers = {"Accept": "application/json"}
+    def _send(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        data: bytes | None = None,
+        accept: frozenset[int] = frozenset(),
+        **params: Any,
+    ) -> requests.Response:
+        """One request, retried with backoff while the server is unreachable or busy. Answers 2xx and those in
+        ``accept`` are returned; any other raises SyncError with a message for the person."""
         if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = body.model_dump_json().encode() if body is not None else None
-        if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers = headers | {"Authorization": f"Bearer {self.token}"}
         last: SyncError | None = None
         for attempt in range(self.backoff.attempts):
             try:
@@ -127,17 +136,24 @@ class SyncClient:
                 )
                 self.backoff.sleep(self.backoff.delay(attempt, response.headers.get("Retry-After")))
                 continue
-            if response.status_code >= 400:
+            if response.status_code >= 400 and response.status_code not in accept:
                 raise SyncError(f"乡镇服务器拒绝了请求（HTTP {response.status_code}）：{_message(response)}")
-            try:
-                return answer.model_validate_json(response.content)
-            except ValidationError as exc:
-                # A captive portal or proxy answering 200 with its own page is not an answer from our server.
-                raise SyncError(
-                    "收到的不是乡镇服务器的应答（可能是网络登录页面），本次不算上传成功。", offline=True
-                ) from exc
+            return response
         assert last is not None
         raise last
+
+    def _request(
+        self, method: str, path: str, answer: type[M], body: BaseModel | None = None, **params: Any
+    ) -> M:
+        headers = {"Accept": "application/json"}
+        data = body.model_dump_json().encode() if body is not None else None
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        response = self._send(method, path, headers, data, **params)
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise _not_our_server() from exc
 
     def enrol(self, code: str, device_name: str) -> EnrolResponse:
         return self._request(
@@ -156,6 +172,61 @@ class SyncClient:
 
     def server_time(self) -> ServerTime:
         return self._request("GET", API_PREFIX + "/time", ServerTime)
+
+    # -- attachment bytes (see server.blobs) -------------------------------------------------------------------
+    def blob_offset(self, sha256: str) -> BlobStatus:
+        """How much of blob ``sha256`` the server holds (``size`` is -1 while it is incomplete)."""
+        response = self._send("HEAD", _blob_path(sha256), {}, accept=frozenset({404}))
+        held = response.headers.get(UPLOAD_OFFSET, "")
+        if not held.isdigit():
+            if response.status_code == 404:
+                raise SyncError("乡镇服务器的版本过旧，不能接收附件文件；请联系信息员升级服务器后再同步。")
+            raise _not_our_server()
+        complete = response.status_code == 200
+        return BlobStatus(
+            sha256=sha256, size=int(held) if complete else -1, offset=int(held), complete=complete
+        )
+
+    def put_blob(self, sha256: str, start: int, chunk: bytes, total: int) -> BlobStatus:
+        """Send ``chunk`` as the bytes from ``start`` of the ``total``-byte blob; the server's offset after it
+        (its own offset when it holds another number of bytes than ``start``)."""
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "Content-Range": content_range(start, start + len(chunk), total),
+        }
+        response = self._send("PUT", _blob_path(sha256), headers, chunk, accept=frozenset({409}))
+        held = response.headers.get(UPLOAD_OFFSET, "")
+        if response.status_code == 409 and held.isdigit():
+            return BlobStatus(sha256=sha256, size=total, offset=int(held), complete=False)
+        try:
+            return BlobStatus.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise _not_our_server() from exc
+
+    def get_blob(self, sha256: str, start: int) -> tuple[int, bytes, int] | None:
+        """Up to ``BLOB_CHUNK`` bytes of blob ``sha256`` from ``start``: (where they start, the bytes, the
+        blob's size); None when the server has no such blob for this laptop (not uploaded yet, or not ours)."""
+        headers = {"Range": f"bytes={start}-{start + BLOB_CHUNK - 1}"}
+        response = self._send("GET", _blob_path(sha256), headers, accept=frozenset({404, 416}))
+        if response.status_code == 404:
+            return None
+        if response.status_code == 416:
+            return start, b"", start  # nothing from here on: the caller checks what it has
+        if response.status_code == 200:
+            return 0, response.content, len(response.content)
+        span = parse_content_range(response.headers.get("Content-Range", ""))
+        if response.status_code != 206 or span is None or span[1] - span[0] != len(response.content):
+            raise _not_our_server()
+        return span[0], response.content, span[2]
+
+
+def _blob_path(sha256: str) -> str:
+    return f"{API_PREFIX}/blobs/{sha256}"
+
+
+def _not_our_server() -> SyncError:
+    """A captive portal or proxy answering 200 with its own page is not an answer from our server."""
+    return SyncError("收到的不是乡镇服务器的应答（可能是网络登录页面），本次不算上传成功。", offline=True)
 
 
 def _message(response: requests.Response) -> str:

@@ -17,6 +17,7 @@ from app.cli import print_json
 from app.models import OutboxOp
 from sync.client import SyncError
 from sync.engine import enrol, read_state, run_sync
+from sync.protocol import TOWNSHIP
 
 EXIT_SENT, EXIT_NEEDS_PERSON, EXIT_OFFLINE, EXIT_ERROR = 0, 4, 5, 6
 
@@ -30,7 +31,7 @@ def register(sub: Any, open_ledger: Callable[..., Any]) -> None:
                 print(f"找不到 --ca-file 指定的证书文件 {args.ca}，请检查路径", file=sys.stderr)
                 return EXIT_ERROR
             verify = str(ca)
-        ledger = open_ledger(args)
+        ledger = open_ledger(args, create=True)  # a new laptop starts here: an empty ledger, then its grids
         try:
             answer = enrol(ledger, args.server, args.code, args.name or "", verify=verify)
         except SyncError as exc:
@@ -42,7 +43,8 @@ def register(sub: Any, open_ledger: Callable[..., Any]) -> None:
         _print(
             args,
             data,
-            f"已登记到 {args.server}，本机设备号 {answer.device_id}，负责网格 {len(answer.grids)} 个。",
+            f"已登记到 {args.server}，本机设备号 {answer.device_id}，"
+            + ("负责全乡镇。" if TOWNSHIP in answer.grids else f"负责网格 {len(answer.grids)} 个。"),
         )
         return EXIT_SENT
 

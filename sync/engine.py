@@ -30,6 +30,7 @@ from app.ids import uuid7
 from app.ledger import Ledger
 from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, utcnow
 from app.writer import RemoteRecord, WriteTx, update_rows
+from sync.attachments import download_blobs, upload_blobs
 from sync.client import SyncClient, SyncError
 from sync.crashpoints import crash_point
 from sync.protocol import (
@@ -68,6 +69,10 @@ class SyncReport:
     needs_person: int = 0
     """Operations in conflict or rejected: they wait for a person in the inbox."""
     epoch_changed: bool = False
+    blobs_up: int = 0
+    """Attachment files uploaded."""
+    blobs_down: int = 0
+    """Attachment files downloaded."""
 
 
 def read_state(session: Session) -> dict[str, Any]:
@@ -141,9 +146,12 @@ def run_sync(
         with one_run_at_a_time(ledger):
             try:
                 for _ in range(2):  # a second round only after an epoch change
+                    # The bytes first: an attachment record never reaches other laptops before its file can.
+                    report.blobs_up += upload_blobs(ledger, client)
                     push_outbox(ledger, client, report, progress, batch_size)
                     if not pull_changes(ledger, client, report, progress, page_size):
                         break
+                report.blobs_down += download_blobs(ledger, client)
             except SyncError as exc:
                 with ledger.write() as tx:
                     _set_state(tx, last_error=exc.message, last_error_offline=exc.offline)

@@ -11,6 +11,7 @@ Rules it carries (see ../shared/design/SYNC.md):
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -19,8 +20,10 @@ from pydantic import BaseModel, Field
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
+TOWNSHIP = "*"
+"""The grid list of the township's own device: every grid."""
 MAX_BATCH = 500
-"""Operations per push request."""
+"""Operations per push request (each batch costs a commit, an fsync, on both sides)."""
 MAX_PAGE = 2000
 """Changes per pull page."""
 
@@ -117,3 +120,46 @@ class ErrorBody(BaseModel):
 
     code: str
     message: str
+
+
+# -- attachment bytes ----------------------------------------------------------------------------------------
+# Blobs are named by the SHA-256 of their bytes (lower-case hex). An upload is resumable in the spirit of tus:
+# ``HEAD`` answers how many bytes the server holds (``Upload-Offset``), each ``PUT`` carries the next chunk with
+# a ``Content-Range`` starting exactly there, and the server hashes the whole once the last byte arrived.
+
+BLOB_CHUNK = 1024 * 1024
+"""Most bytes one blob request carries: a PUT's body, and what a laptop asks for per ranged GET."""
+MAX_BLOB = 50 * 1024 * 1024
+"""Largest blob the server takes."""
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+UPLOAD_OFFSET = "Upload-Offset"
+"""Header: bytes of a blob the server holds, from the start."""
+
+_CONTENT_RANGE = re.compile(r"bytes (?:(\d{1,19})-(\d{1,19})|\*)/(\d{1,19})")
+
+
+class BlobStatus(BaseModel):
+    """What the server holds of a blob after an upload request: the first ``offset`` of ``size`` bytes;
+    ``complete`` once every byte arrived and they hashed to the name."""
+
+    sha256: str
+    size: int
+    offset: int
+    complete: bool
+
+
+def content_range(start: int, stop: int, total: int) -> str:
+    """The ``Content-Range`` of bytes ``[start, stop)`` of ``total`` (``bytes */0`` for an empty blob)."""
+    return f"bytes {start}-{stop - 1}/{total}" if stop > start else f"bytes */{total}"
+
+
+def parse_content_range(value: str) -> tuple[int, int, int] | None:
+    """``(start, stop, total)`` of a ``Content-Range`` header (``stop`` exclusive), or None when malformed."""
+    found = _CONTENT_RANGE.fullmatch(value.strip())
+    if found is None:
+        return None
+    first, last, total = found.groups()
+    if first is None:
+        return (0, 0, int(total)) if int(total) == 0 else None
+    start, stop = int(first), int(last) + 1
+    return (start, stop, int(total)) if start < stop <= int(total) else None

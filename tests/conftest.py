@@ -66,7 +66,7 @@ def build_township(ledger: Ledger) -> Township:
         grid_b = grid_service.create_grid_node(
             tx, code="620502101201002", name="李家村第二网格", kind="grid", parent_id=village.id
         )
-        collector = grid_service.create_staff(tx, name="王采集", login="collector1", grid_id=grid_a.id)
+        collector = grid_service.create_staff(tx, name="王采集", login="collector1")
         for post in ("manager", "assistant", "collector"):
             grid_service.assign_post(tx, collector, grid_a.id, post)
     return Township(township, village, grid_a, grid_b, collector)

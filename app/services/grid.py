@@ -44,13 +44,15 @@ def create_grid_node(
     )  # fmt: skip
 
 
-def create_staff(tx: WriteTx, *, name: str, login: str, phone: str = "", grid_id: str | None = None) -> Staff:
+def create_staff(tx: WriteTx, *, name: str, login: str, phone: str = "") -> Staff:
+    """A staff member. The staff directory is township reference data (no grid of its own: every laptop has all
+    of it, so an errand's agent or a log's recorder from another grid is always known); posts tie staff to grids."""
     record = f"工作人员“{name}”"
     login = require_text(Staff, "login", login, record)
     if tx.session.scalar(select(Staff.id).where(Staff.login == login)):
         raise ValidationError("login", "登录名", f"“{login}”已被使用，请换一个。", record)
     return tx.create(
-        Staff(name=require_text(Staff, "name", name, record), login=login, phone=phone, grid_id=grid_id)
+        Staff(name=require_text(Staff, "name", name, record), login=login, phone=phone, grid_id=None)
     )
 
 

@@ -60,6 +60,8 @@ class Seen:
     path: str
     fault: str
     """The fault's kind, or "pass"."""
+    size: int = 0
+    """Bytes of the request, head and body."""
 
 
 def http_answer(status: int, body: bytes, content_type: str = "text/html", **headers: str) -> bytes:
@@ -70,8 +72,9 @@ def http_answer(status: int, body: bytes, content_type: str = "text/html", **hea
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-async def _read_message(reader: asyncio.StreamReader) -> bytes | None:
-    """One HTTP/1.1 message (head and Content-Length body); None at a clean end of the connection."""
+async def _read_message(reader: asyncio.StreamReader, bodyless: bool = False) -> bytes | None:
+    """One HTTP/1.1 message (head and Content-Length body; only the head of an answer to HEAD, whose
+    Content-Length names what a GET would get); None at a clean end of the connection."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
@@ -85,7 +88,7 @@ async def _read_message(reader: asyncio.StreamReader) -> bytes | None:
             length = int(value.strip())
         elif name.strip().lower() == b"transfer-encoding":
             raise ConnectionError("chunked messages are not supported by the fault proxy")
-    return head + (await reader.readexactly(length) if length else b"")
+    return head + (await reader.readexactly(length) if length and not bodyless else b"")
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:
@@ -137,14 +140,14 @@ class FaultProxy:
             self._thread.join(10)
             self._loop.close()
 
-    def _take(self, method: str, path: str) -> Fault | None:
+    def _take(self, method: str, path: str, size: int) -> Fault | None:
         with self._lock:
             for number, fault in enumerate(self.faults):
                 if path.startswith(fault.path):
                     del self.faults[number]
-                    self.seen.append(Seen(method, path, fault.kind))
+                    self.seen.append(Seen(method, path, fault.kind, size))
                     return fault
-            self.seen.append(Seen(method, path, "pass"))
+            self.seen.append(Seen(method, path, "pass", size))
             return None
 
     async def _forward(self, request: bytes, after: int | None = None) -> bytes:
@@ -157,7 +160,7 @@ class FaultProxy:
                 return b""
             writer.write(request)
             await writer.drain()
-            answer = await _read_message(reader)
+            answer = await _read_message(reader, bodyless=request.startswith(b"HEAD "))
             if answer is None:
                 raise ConnectionError("the server closed without answering")
             return answer
@@ -171,7 +174,7 @@ class FaultProxy:
                 if request is None:
                     break
                 method, path, _ = request.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
-                fault = self._take(method, path)
+                fault = self._take(method, path, len(request))
                 if fault is None:
                     writer.write(await self._forward(request))
                     await writer.drain()

@@ -16,9 +16,10 @@ from app import db
 from app.ledger import Ledger
 from app.models import ENTITY_BY_NAME, OutboxOp
 from app.writer import field_columns, to_json
-from server.store import TOWNSHIP, applied_ops, change_log, records, same_value
+from server.store import applied_ops, change_log, records, same_value
 from sync.client import SyncClient
 from sync.engine import read_state, run_sync
+from sync.protocol import TOWNSHIP
 
 
 def settle(ledgers: Sequence[Ledger], clients: dict[int, SyncClient] | None = None, rounds: int = 4) -> None:

@@ -134,7 +134,7 @@ def test_every_service_records_its_operations(ledger: Ledger, township: Township
         kind="grid",
         parent_id=township.village.id,
     )
-    staff = walk(grid.create_staff, name="赵代办", login="agent1", grid_id=g)
+    staff = walk(grid.create_staff, name="赵代办", login="agent1")
     post = walk(grid.assign_post, fresh(Staff, staff.id), node.id, "collector")
     walk(grid.remove_post, fresh(GridPost, post.id))
 
