@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--grids", nargs="*", default=[], metavar="GRID", help="grid ids or codes")
     code.add_argument("--township", action="store_true", help="the township's own device: every grid")
     code.add_argument("--hours", type=float, default=72, help="hours the code stays valid (default 72)")
+    code.add_argument(
+        "--token-days",
+        type=float,
+        default=None,
+        help="days the enrolled device's token works (default: until revoked)",
+    )
 
     _add_database(actions.add_parser("devices", help="list enrolled devices"))
     revoke = _add_database(actions.add_parser("revoke", help="stop a device's token working"))
@@ -195,11 +201,16 @@ def _admin(store: Store, args: argparse.Namespace) -> int:
             print("请用 --grids 指定网格，或用 --township 登记乡镇自己的设备", file=sys.stderr)
             return 2
         grids = publish.resolve_grids(store, args.grids)
-        print(store.create_enrol_code(grids, ttl_hours=args.hours, township=args.township))
+        print(
+            store.create_enrol_code(
+                grids, ttl_hours=args.hours, township=args.township, token_days=args.token_days
+            )
+        )
     elif args.action == "devices":
         for device in store.devices():
             state = "revoked" if device.revoked else "active"
-            print(device.id, state, ",".join(device.grids), device.name, sep="\t")
+            until = device.expires_at.isoformat(timespec="minutes") if device.expires_at else ""
+            print(device.id, state, ",".join(device.grids), device.name, until, sep="\t")
     elif args.action == "revoke":
         if not store.revoke(args.device_id):
             print(f"没有这台设备：{args.device_id}", file=sys.stderr)

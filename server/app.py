@@ -32,7 +32,7 @@ from sync.protocol import (
     ServerTime,
 )
 
-UNAUTHORIZED = "设备未登记或已被吊销，请重新登记"
+UNAUTHORIZED = "设备未登记、登记已过期或已被吊销，请重新登记"
 
 MAX_CURSOR = 2**63 - 1
 """The largest sequence number a database integer holds; a larger cursor is refused (422), not a database error."""
@@ -82,7 +82,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in (
         (400, "协议版本不一致"),
-        (401, "设备未登记或已被吊销"),
+        (401, "设备未登记、登记已过期或已被吊销"),
         (422, "请求内容不符合协议"),
     )
 }

@@ -57,6 +57,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -127,6 +128,7 @@ devices = Table(
     Column("grids", JSON, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=True),  # the token's end (None: until revoked)
 )
 
 enrol_codes = Table(
@@ -137,6 +139,7 @@ enrol_codes = Table(
     Column("township", Boolean, nullable=False, default=False),
     Column("used_by", String(36), nullable=True),
     Column("expires_at", DateTime, nullable=False),
+    Column("token_days", Float, nullable=True),  # how long the token of the device enrolled with it lasts
 )
 
 # Client-made ids and names are Text: a longer id than expected must not become a database error (and a retry
@@ -202,6 +205,8 @@ class Device:
     grids: list[str]
     revoked: bool
     created_at: datetime
+    expires_at: datetime | None = None
+    """When the device's token stops working (None: until revoked)."""
 
     @property
     def township(self) -> bool:
@@ -376,8 +381,15 @@ class Store:
         grids: list[str] = json.loads(raw) if raw else []
         return grids
 
-    def create_enrol_code(self, grids: Sequence[str], ttl_hours: float = 72, township: bool = False) -> str:
-        """A one-time code a laptop enrols with, valid for ``ttl_hours``; ``township`` gives access to all grids."""
+    def create_enrol_code(
+        self,
+        grids: Sequence[str],
+        ttl_hours: float = 72,
+        township: bool = False,
+        token_days: float | None = None,
+    ) -> str:
+        """A one-time code a laptop enrols with, valid for ``ttl_hours``; ``township`` gives access to all grids.
+        The token of the device enrolled with it lasts ``token_days`` (None: until revoked)."""
         self.epoch()  # refuses before init
         known = set(self.township_grids())
         unknown = [g for g in grids if g not in known]
@@ -394,7 +406,12 @@ class Store:
                     break
             conn.execute(
                 enrol_codes.insert().values(
-                    code=code, grids=list(grids), township=township, used_by=None, expires_at=expires_at
+                    code=code,
+                    grids=list(grids),
+                    township=township,
+                    used_by=None,
+                    expires_at=expires_at,
+                    token_days=token_days,
                 )
             )
         return code
@@ -421,7 +438,9 @@ class Store:
             if spent.rowcount != 1:
                 raise EnrolRefused(ENROL_REFUSED)
             row = conn.execute(
-                select(enrol_codes.c.grids, enrol_codes.c.township).where(enrol_codes.c.code == normalised)
+                select(enrol_codes.c.grids, enrol_codes.c.township, enrol_codes.c.token_days).where(
+                    enrol_codes.c.code == normalised
+                )
             ).one()
             grids: list[str] = [TOWNSHIP] if row.township else list(row.grids)
             conn.execute(
@@ -432,6 +451,7 @@ class Store:
                     grids=grids,
                     revoked=False,
                     created_at=now,
+                    expires_at=now + timedelta(days=row.token_days) if row.token_days else None,
                 )
             )
             epoch = self._read_meta(conn, "epoch")
@@ -440,10 +460,10 @@ class Store:
         return EnrolResponse(device_id=device_id, token=token, grids=grids, epoch=epoch)
 
     def device_for_token(self, token: str) -> Device | None:
-        """The device holding ``token``; None when unknown or revoked."""
+        """The device holding ``token``; None when unknown, revoked or expired."""
         with self.engine.connect() as conn:
             row = conn.execute(select(devices).where(devices.c.token_sha256 == _token_sha256(token))).first()
-        if row is None or row.revoked:
+        if row is None or row.revoked or (row.expires_at is not None and row.expires_at <= utcnow()):
             return None
         return _device(row)
 
@@ -856,8 +876,9 @@ def _make_engine(url: str) -> Engine:
 
 def _device(row: Any) -> Device:
     return Device(
-        id=row.id, name=row.name, grids=list(row.grids), revoked=bool(row.revoked), created_at=row.created_at
-    )
+        id=row.id, name=row.name, grids=list(row.grids), revoked=bool(row.revoked), created_at=row.created_at,
+        expires_at=row.expires_at,
+    )  # fmt: skip
 
 
 def _record_row(record: _Record) -> dict[str, Any]:

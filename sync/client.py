@@ -127,7 +127,7 @@ class SyncClient:
                 continue
             if response.status_code == 401:
                 raise SyncError(
-                    "本机未登记或已被乡镇吊销，请联系乡镇信息员重新登记；待上传的数据仍保存在本机。",
+                    "本机未登记、登记已过期或已被乡镇吊销，请联系乡镇信息员重新登记；待上传的数据仍保存在本机。",
                     unauthorised=True,
                 )
             if response.status_code in RETRY_STATUSES:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.ids import uuid7
@@ -42,6 +43,7 @@ from sync.protocol import (
     Operation,
     OpResult,
     OpStatus,
+    PullResponse,
     PushRequest,
 )
 
@@ -257,19 +259,52 @@ def pull_changes(
                 _set_state(tx, cursor=0, epoch=page.epoch)
             report.epoch_changed = True
             return True
-        with ledger.write() as tx:
-            pending = _pending_fields(tx, [c.record_id for c in page.changes])
-            half = len(page.changes) // 2
-            _apply_changes(tx, page.changes[:half], pending)
-            if half:
-                crash_point("pull-page-half-applied")
-            _apply_changes(tx, page.changes[half:], pending)
-            _set_state(tx, cursor=page.cursor, epoch=page.epoch)
+        try:
+            _apply_page(ledger, page)
+        except IntegrityError:
+            _apply_page(ledger, page, unlink=True)
         report.pulled += len(page.changes)
         if progress:
             progress("下载", report.pulled)
         if not page.more:
             return False
+
+
+def _apply_page(ledger: Ledger, page: PullResponse, unlink: bool = False) -> None:
+    """Apply a pulled page and save its cursor, in one transaction.
+
+    Foreign keys are checked at commit, so a page may bring a child before its parent (or a household and its
+    head together). A record of this laptop's grids may point at one outside them (a dispute's party living in
+    another grid): the commit then fails, and the page is applied again with ``unlink``, which leaves those
+    references empty on this laptop only (the server keeps them; nothing is sent)."""
+    with ledger.write() as tx:
+        tx.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        pending = _pending_fields(tx, [c.record_id for c in page.changes])
+        half = len(page.changes) // 2
+        _apply_changes(tx, page.changes[:half], pending)
+        if half:
+            crash_point("pull-page-half-applied")
+        _apply_changes(tx, page.changes[half:], pending)
+        if unlink:
+            _unlink_missing(tx, {c.entity for c in page.changes})
+        _set_state(tx, cursor=page.cursor, epoch=page.epoch)
+
+
+def _unlink_missing(tx: WriteTx, tables: set[str]) -> None:
+    """Empty each reference, in ``tables``, to a record this laptop does not have."""
+    for table in sorted(tables & set(ENTITY_BY_NAME)):
+        columns = {row[0]: row[3] for row in tx.session.execute(text(f'PRAGMA foreign_key_list("{table}")'))}
+        for _table, rowid, _parent, key in tx.session.execute(
+            text(f'PRAGMA foreign_key_check("{table}")')
+        ).all():
+            column = columns[key]
+            if not ENTITY_BY_NAME[table].__table__.columns[column].nullable:  # type: ignore[attr-defined]
+                raise SyncError(
+                    f"下载的{ENTITY_BY_NAME[table].__record_label__}缺少所属的记录（{column}），请联系乡镇信息员检查服务器数据。"
+                )
+            tx.session.execute(
+                text(f'UPDATE "{table}" SET "{column}" = NULL WHERE rowid = :rowid'), {"rowid": rowid}
+            )
 
 
 def _take_server_values(tx: WriteTx, ops: Sequence[Operation], results: Sequence[OpResult]) -> None:

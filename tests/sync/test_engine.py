@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from app.idcard import make_id_number
 from app.ledger import Ledger
-from app.models import Household, OutboxOp, Person
+from app.models import EventParty, Household, OutboxOp, Person
 from app.search import search_people
-from app.services import households, persons
+from app.services import households, persons, work
 from sync.client import Backoff, SyncClient, SyncError
 from sync.engine import (
     SyncReport,
@@ -294,3 +294,32 @@ def test_a_refused_edit_leaves_the_record_as_the_server_has_it(laptops: Laptops)
         assert op is not None and op.changes["occupation"][1] == "菜农", (
             "what b's user typed waits in the inbox"
         )
+
+
+def test_a_party_living_in_another_grid_does_not_stop_a_village_pull(laptops: Laptops) -> None:
+    """A drainage-ditch dispute in grid A with a neighbour registered in grid B: laptops of A do not have the
+    neighbour, so the party's link is left empty there (the server keeps it); the pull goes on."""
+    township = laptops.township
+    with laptops.office.write() as tx:
+        neighbour = households.register_household(
+            tx, grid_id=township.grid_b.id, address="李家村五组3号",
+            members=[{"name": "仇立新", "id_number": ID_2, "relation": "02"}],
+        ).record  # fmt: skip
+        person = tx.session.scalar(select(Person).where(Person.household_id == neighbour.id))
+        assert person is not None
+        work.report_event(
+            tx, grid_id=township.grid_a.id, title="排水沟纠纷", occurred_on=date(2026, 11, 20),
+            parties=[{"name": "仇立新", "person_id": person.id}],
+        )  # fmt: skip
+        neighbour_id = person.id
+    run_sync(laptops.office)
+    report = run_sync(laptops.a)
+    assert report.pulled >= 2
+    with laptops.a.read() as session:
+        party = session.scalar(select(EventParty))
+        assert party is not None and party.name == "仇立新" and party.person_id is None
+        assert session.get(Person, neighbour_id) is None, "grid B's people stay off grid A's laptops"
+    with laptops.office.read() as session:
+        kept = session.scalar(select(EventParty))
+        assert kept is not None and kept.person_id == neighbour_id
+    assert count(laptops.a, OutboxOp, state="pending") == 0, "the empty link is not sent back"

@@ -18,16 +18,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.engine import make_url
 
 from app.ledger import Ledger
 from app.models import Event, GridNode, Household, OutboxOp, Person, SentimentLog
 from app.services import persons, work
+from server.store import devices
 from sync.client import SyncError
 from sync.crashpoints import CRASH_AT_ENV
 from sync.engine import CRASH_POINTS, SyncReport, enrol, read_state, run_sync
@@ -197,7 +198,7 @@ import os, signal, sys
 from app.ledger import Ledger
 from app.services import households
 from app.idcard import make_id_number
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 ledger = Ledger.open(sys.argv[1], sys.argv[2], actor="a")
 with ledger.write() as tx:
@@ -316,21 +317,34 @@ def test_15_a_laptop_clock_a_day_ahead_decides_nothing(laptops: Laptops, server:
 # -- 17: the device revoked mid-queue ----------------------------------------------------------------------------
 
 
-def test_17_revoked_mid_queue_then_enrolled_again(laptops: Laptops, server: Server) -> None:
+@pytest.mark.parametrize("how", ["revoked", "expired"])
+def test_17_revoked_or_expired_mid_queue_then_enrolled_again(
+    laptops: Laptops, server: Server, how: str
+) -> None:
     grid = laptops.township.grid_a.id
+    # a laptop whose token lasts a day
+    enrol(laptops.a, server.url, server.admin("enrol-code", "--grids", grid, "--token-days", "1"), "采集员甲")
     for _ in range(5):
         family(laptops.a, grid)
     with laptops.a.read() as session:
         device = read_state(session)["device_id"]
 
-    def revoke_after_first_batch(stage: str, count: int) -> None:
+    def stop_the_token_after_the_first_batch(stage: str, count: int) -> None:
         if stage == "上传" and count == 8:
-            server.admin("revoke", device)
+            if how == "revoked":
+                server.admin("revoke", device)
+            else:  # the day has passed
+                engine = create_engine(server.db)
+                with engine.begin() as conn:
+                    conn.execute(
+                        update(devices).where(devices.c.id == device).values(expires_at=datetime(2026, 1, 1))
+                    )
+                engine.dispose()
 
     with pytest.raises(SyncError) as failed:
-        run_sync(laptops.a, progress=revoke_after_first_batch, batch_size=8)
-    assert failed.value.unauthorised
-    assert pending(laptops.a) == 12, "the queue behind the revocation is kept"
+        run_sync(laptops.a, progress=stop_the_token_after_the_first_batch, batch_size=8)
+    assert failed.value.unauthorised and "重新登记" in failed.value.message
+    assert pending(laptops.a) == 12, "the queue behind the refusal is kept"
     enrol(laptops.a, server.url, server.admin("enrol-code", "--grids", grid), "采集员甲（新）")
     report = run_sync(laptops.a)
     assert report.applied == 12 and report.duplicates == 0
