@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.ids import uuid7
-from app.models import Household, HouseholdChange, Person
+from app.models import Household, HouseholdChange, Person, ResidenceDetail, SpecialGroupRecord
 from app.services import Saved
 from app.services.common import grid_leaf, live, require_text
 from app.services.persons import register_people, register_person, update_person
@@ -216,8 +216,19 @@ def move_household(tx: WriteTx, household: Household, grid_id: str) -> None:
         return
     old = household.grid_id
     tx.update(household, grid_id=grid.id)
-    for person in members(tx, household):
-        tx.update(person, grid_id=grid.id)
+    people = members(tx, household)
+    # Everything that belongs to the household goes with it: its history, and its members' residence details
+    # and special-group records (the new grid's laptops see them; the old grid's no longer do).
+    belongings: list[Any] = list(
+        tx.session.scalars(select(HouseholdChange).where(HouseholdChange.household_id == household.id))
+    )
+    ids = [p.id for p in people]
+    for model in (ResidenceDetail, SpecialGroupRecord):
+        belongings += tx.session.scalars(
+            select(model).where(model.person_id.in_(ids), model.deleted.is_(False))
+        )
+    for record in [*people, *belongings]:
+        tx.update(record, grid_id=grid.id)
     _history(tx, household, "move_grid", from_grid=old, to_grid=grid.id)
 
 

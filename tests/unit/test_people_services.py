@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.errors import DuplicateError, ValidationError
 from app.idcard import make_id_number
 from app.ledger import Ledger
-from app.models import Household, HouseholdChange, Person
+from app.models import Household, HouseholdChange, Person, SpecialGroupRecord
 from app.services import households, persons
 from tests.conftest import Township
 
@@ -189,3 +189,23 @@ def test_the_same_id_number_twice_in_one_household_is_refused(ledger: Ledger, to
                 {"name": "李子", "id_number": ID_A, "relation": "20"},
             ],
         )
+
+
+def test_a_moved_household_takes_its_history_and_members_records_along(
+    ledger: Ledger, township: Township
+) -> None:
+    house = _family(ledger, township)
+    with ledger.write() as tx:
+        member = tx.session.scalar(select(Person).where(Person.household_id == house.id))
+        assert member is not None
+        persons.add_special_group(tx, member, "released")
+    with ledger.write() as tx:
+        households.move_household(tx, tx.session.get(Household, house.id), township.grid_b.id)  # type: ignore[arg-type]
+    with ledger.read() as session:
+        left_behind = [
+            (model.__name__, row.id)
+            for model in (Person, HouseholdChange, SpecialGroupRecord)
+            for row in session.scalars(select(model))
+            if row.grid_id != township.grid_b.id
+        ]
+    assert left_behind == [], "grid A's laptops would keep seeing the household's records"
