@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -586,6 +586,19 @@ class Store:
         deleted = values.pop("deleted", False) is True
         if values.get("grid_id") != op.grid_id:
             return _result(op, OpStatus.REJECTED, "操作所属网格与记录的所属网格不一致（请联系信息员）")
+        flow = info.workflow
+        if flow is not None and not device.township:
+            state = values.get(flow.field)
+            if state is not None and (
+                not isinstance(state, str) or state not in _laptop_states(flow.lifecycle)
+            ):
+                life = flow.lifecycle
+                return _result(
+                    op,
+                    OpStatus.REJECTED,
+                    f"新建的{life.noun}不能一开始就是“{_state_label(life, state)}”（这一步由乡镇办理），"
+                    "未生效；请按办理流程从登记开始",
+                )
         if record is None:
             record = _Record(
                 entity=op.entity,
@@ -939,6 +952,26 @@ def _log_row(
         "changed_at": record.changed_at,
         "op_id": op.op_id,
     }
+
+
+def _laptop_states(life: Lifecycle[Any, Any]) -> frozenset[str]:
+    """The states a village laptop may create a record in: its first state and those a laptop reaches from there
+    without a township move (a laptop that worked offline creates an event already reported)."""
+    if life.noun in _LAPTOP_STATES:
+        return _LAPTOP_STATES[life.noun]
+    first = next(iter(cast("Iterable[Any]", life.state_type)))  # the first declared: where a record starts
+    reached, todo = {first}, [first]
+    while todo:
+        state = todo.pop()
+        for (source, action), target in life.transitions.items():
+            if source == state and action not in life.township_actions and target not in reached:
+                reached.add(target)
+                todo.append(target)
+    _LAPTOP_STATES[life.noun] = frozenset(str(s.value) for s in reached)
+    return _LAPTOP_STATES[life.noun]
+
+
+_LAPTOP_STATES: dict[str, frozenset[str]] = {}
 
 
 def _moved_within(device: Device, row: Any) -> bool:

@@ -275,6 +275,23 @@ def test_the_townships_own_moves_are_rejected_from_a_village_laptop_and_made_by_
     assert stored(office.township.store, entity, record).values["state"] == move[1]
 
 
+def test_a_village_laptop_cannot_create_a_record_already_in_a_township_state(office: Office) -> None:
+    changes = {
+        "title": [None, "村口路灯不亮"],
+        "occurred_on": [None, "2024-05-01"],
+        "grid_id": [None, GRID_A],
+    }
+    closed = office.one.op("create", "event", new_id(), changes | {"state": [None, E.CLOSED]})
+    reported = office.one.op("create", "event", new_id(), changes | {"state": [None, E.REPORTED]})
+    refused, made = office.one.push(closed, reported)
+    assert refused.status is OpStatus.REJECTED and "新建的事件不能一开始就是“结案”" in refused.reason
+    assert made.status is OpStatus.APPLIED, (
+        "a laptop that reported offline creates the event already reported"
+    )
+    imported = office.township.op("create", "event", new_id(), changes | {"state": [None, E.CLOSED]})
+    assert office.township.push(imported)[0].status is OpStatus.APPLIED, "the township may bring in old cases"
+
+
 def test_a_state_change_that_is_no_move_of_the_graph_is_rejected_even_from_the_township(
     office: Office,
 ) -> None:
@@ -289,7 +306,7 @@ def test_a_stored_state_that_is_no_state_of_the_graph_refuses_moves_without_fail
     office: Office,
 ) -> None:
     event = new_id()
-    office.one.create("event", event, title="旧版本数据", occurred_on="2024-05-01", state=["draft"])
+    office.township.create("event", event, title="旧版本数据", occurred_on="2024-05-01", state=["draft"])
     result = office.one.update("event", event, 1, state=(E.DRAFT, E.REPORTED))
     assert result.status is OpStatus.REJECTED and "改为“['draft']”" in result.reason
 
