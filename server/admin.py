@@ -11,6 +11,7 @@ commands.
     python -m server admin publish calendar --db PATH YEAR (FILE | --from-chinesecalendar)
     python -m server admin publish codes --db PATH FILE
     python -m server admin publish errand-items --db PATH FILE
+    python -m server admin publish deadlines --db PATH FILE
     python -m server admin users add --db PATH NAME --phone PHONE [--login LOGIN] [--post POST... --grid CODE]
     python -m server admin users list --db PATH
     python -m server admin new-epoch --db PATH
@@ -45,6 +46,7 @@ from server.township_file import (
     missing_posts,
     read_calendar,
     read_codes,
+    read_deadlines,
     read_errand_items,
     read_township,
 )
@@ -133,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_database(kinds.add_parser("codes", help="code table rows (sheet 代码)")).add_argument("file")
     _add_database(
         kinds.add_parser("errand-items", help="the errand catalogue (sheet 代办事项)")
+    ).add_argument("file")
+    _add_database(
+        kinds.add_parser("deadlines", help="event deadlines in working days per category (sheet 办理时限)")
     ).add_argument("file")
 
     users = actions.add_parser("users", help=USERS_HELP, description=USERS_HELP)
@@ -294,6 +299,8 @@ def _publish(store: Store, args: argparse.Namespace) -> int:
         return _report(publish.plan_calendar(server, args.year, days, source).push(store))
     if args.kind == "codes":
         return _report(publish.plan_codes(server, read_codes(Path(args.file))).push(store))
+    if args.kind == "deadlines":
+        return _report(publish.plan_deadlines(server, read_deadlines(Path(args.file))).push(store))
     return _report(publish.plan_errand_items(server, read_errand_items(Path(args.file))).push(store))
 
 

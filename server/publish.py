@@ -26,14 +26,25 @@ from sqlalchemy import select
 
 from app import codes
 from app.ids import uuid7
-from app.models import CalendarDay, CalendarYear, CodeEntry, ErrandItem, GridNode, GridPost, Staff, Synced
-from app.services.reference import reference_id
+from app.models import (
+    CalendarDay,
+    CalendarYear,
+    CodeEntry,
+    DeadlineRule,
+    ErrandItem,
+    GridNode,
+    GridPost,
+    Staff,
+    Synced,
+)
+from app.services.reference import DEFAULT_DEADLINES, reference_id
 from app.workdays import bundled_special_days, bundled_years
 from app.writer import entity_of, field_columns, to_json
 from server.store import Device, Store, records, same_value, utcnow
 from server.township_file import (
     CodeRow,
     DayRow,
+    DeadlineRow,
     ItemRow,
     KnownNode,
     PostRow,
@@ -415,6 +426,20 @@ def plan_errand_items(server: ServerRecords, rows: Sequence[ItemRow]) -> Publica
         values = {"category": row.category, "name": row.name, "materials": row.materials,
                   "in_person": row.in_person, "office": row.office, "sort_order": row.order}  # fmt: skip
         publication.want(ErrandItem, record_id, values, f"代办事项“{row.name}”")
+    return publication
+
+
+def plan_deadlines(server: ServerRecords, rows: Sequence[DeadlineRow]) -> Publication:
+    """Event deadlines per category, under the ids every laptop has them bundled with (categories not in the
+    file keep theirs)."""
+    publication = Publication(server)
+    for row in rows:
+        fixed = reference_id("deadline", row.category)
+        record_id = server.resolve(DeadlineRule, ("category",), (row.category,), fixed)
+        shipped = DEFAULT_DEADLINES.get(row.category) if record_id == fixed else None
+        baseline = {"category": row.category, "working_days": shipped} if shipped is not None else None
+        values = {"category": row.category, "working_days": row.working_days}
+        publication.want(DeadlineRule, record_id, values, f"事件类别 {row.category} 的办理时限", baseline)
     return publication
 
 

@@ -128,6 +128,15 @@ ITEMS = Sheet(
 )
 
 
+DEADLINES = Sheet(
+    "办理时限",
+    "deadlines",
+    {"category": "事件类别", "working_days": "工作日"},
+    ("category", "working_days"),
+    {"类别": "category", "时限": "working_days", "办理时限": "working_days"},
+)
+
+
 def read_sheets(path: Path, sheets: Iterable[Sheet], optional: Iterable[Sheet] = ()) -> dict[str, list[Row]]:
     """The rows of each sheet in ``path`` (.json or .xlsx), by sheet key. Raises FileProblems."""
     wanted = list(sheets)
@@ -896,5 +905,46 @@ def read_errand_items(path: Path) -> list[ItemRow]:
         found.append(ItemRow(row.where, category, name, materials, in_person, office, order or position))
     if not found and not checker.problems:
         checker.add(f"“{ITEMS.name}”表", "没有任何事项，请填写后再发布")
+    checker.fail_if_any(path)
+    return found
+
+
+@dataclass
+class DeadlineRow:
+    where: str
+    category: str
+    working_days: int
+
+
+def read_deadlines(path: Path) -> list[DeadlineRow]:
+    """Event deadlines in working days per category (sheet 办理时限: 事件类别, 工作日)."""
+    from app.rules.events import MAX_WORKING_DAYS
+
+    rows = read_sheets(path, [DEADLINES])[DEADLINES.key]
+    checker = Checker()
+    categories = codes.table("EventCategory")
+    words = {c.code: c.code for c in categories.codes} | {c.name: c.code for c in categories.codes}
+    names = "、".join(c.name for c in categories.codes)
+    found: list[DeadlineRow] = []
+    seen: dict[str, str] = {}
+    for row in rows:
+        word = text(row.raw("category"))
+        category = words.get(word)
+        if category is None:
+            checker.add(row, f"“事件类别”{'“' + word + '”不认识' if word else '为空'}，请填 {names} 之一")
+        days_text = code_text(row.raw("working_days"))
+        days = int(days_text) if days_text.isdigit() else 0
+        if not 1 <= days <= MAX_WORKING_DAYS:
+            checker.add(row, f"“工作日”应为 1 到 {MAX_WORKING_DAYS} 的整数，现在是“{days_text}”，请改正")
+            continue
+        if category is None:
+            continue
+        if category in seen:
+            checker.add(row, f"“{categories.label(category)}”与{seen[category]}重复，请删去一行")
+            continue
+        seen[category] = row.where
+        found.append(DeadlineRow(row.where, category, days))
+    if not found and not checker.problems:
+        checker.add(f"“{DEADLINES.name}”表", "没有任何时限，请填写后再发布")
     checker.fail_if_any(path)
     return found

@@ -21,9 +21,9 @@ import requests
 from sqlalchemy import func, select
 
 from app.ledger import Ledger
-from app.models import CodeEntry, ErrandItem, GridNode, GridPost, Staff
+from app.models import CodeEntry, DeadlineRule, ErrandItem, GridNode, GridPost, Staff
 from app.services import errands
-from app.services.reference import load_calendar
+from app.services.reference import deadline_rules, load_calendar
 from server import admin
 from server.publish import calendar_from_package
 from server.store import Store, StoreError, change_log, records
@@ -680,3 +680,35 @@ def test_restore_refuses_a_file_that_is_not_a_server_backup(tmp_path: Path, empt
     Store(f"sqlite:///{other}").close()  # a server database never initialised
     assert "还没有初始化（没有纪元），不能用来恢复" in run_admin(url, "restore", str(other))[2]
     assert "找不到备份文件" in run_admin(url, "restore", str(tmp_path / "missing.db"))[2]
+
+
+def test_event_deadlines_published_reach_laptops_and_set_due_dates(
+    server: Server, laptop: Laptop, tmp_path: Path
+) -> None:
+    server.admin("init", "--township-file", str(write_json(tmp_path / "t.json", township_document())))
+    office = laptop(server, "office")
+    run_sync(office)
+    rules = write_workbook(tmp_path / "deadlines.xlsx", {"办理时限": [
+        ("事件类别", "工作日"),
+        ("矛盾纠纷", 5),  # a bundled rule changed (bundled: 3)
+        ("hazard", "４"),  # full-width digit (bundled: 2)
+        ("incident", 1),  # as bundled: nothing to publish
+    ]})  # fmt: skip
+    assert "修改 2 条" in run_admin(server.db, "publish", "deadlines", str(rules))[1]
+    run_sync(office)
+    with office.read() as session:
+        published = dict(session.execute(select(DeadlineRule.category, DeadlineRule.working_days)).all())
+        assert session.scalar(select(func.count()).select_from(DeadlineRule)) == len(published)
+    assert published["dispute"] == 5 and published["hazard"] == 4, "bundled rows updated, no twins"
+    assert deadline_rules_of(office)["dispute"] == 5 and deadline_rules_of(office)["incident"] == 1
+    assert run_admin(server.db, "publish", "deadlines", str(rules))[0] == 0
+    assert run_sync(office).pulled == 0, "publishing the same file again changes nothing"
+    rows = [{"category": "台风", "working_days": 3}, {"category": "hard", "working_days": 40}]
+    bad = write_json(tmp_path / "bad.json", rows)
+    code, _, err = run_admin(server.db, "publish", "deadlines", str(bad))
+    assert code == 1 and "“事件类别”“台风”不认识" in err and "“工作日”应为 1 到 15 的整数，现在是“40”" in err
+
+
+def deadline_rules_of(ledger: Ledger) -> dict[str, int]:
+    with ledger.read() as session:
+        return deadline_rules(session)
