@@ -154,17 +154,25 @@ applied_ops = Table(
     Column("applied_at", DateTime, nullable=False),
 )
 
+
+def _record_state() -> list[Column[Any]]:
+    """The columns of a record's state, shared by the records table (now) and the change log (each version)."""
+    return [
+        Column("grid_id", Text, nullable=True),
+        Column("version", Integer, nullable=False),
+        Column("deleted", Boolean, nullable=False),
+        Column("values", JSON, nullable=False),
+        Column("changed_by", Text, nullable=False),
+        Column("changed_at", DateTime, nullable=False),
+    ]
+
+
 records = Table(
     "records",
     metadata,
     Column("entity", Text, primary_key=True),
     Column("record_id", Text, primary_key=True),
-    Column("grid_id", Text, nullable=True),
-    Column("version", Integer, nullable=False),
-    Column("deleted", Boolean, nullable=False),
-    Column("values", JSON, nullable=False),
-    Column("changed_by", Text, nullable=False),
-    Column("changed_at", DateTime, nullable=False),
+    *_record_state(),
 )
 
 change_log = Table(
@@ -173,12 +181,7 @@ change_log = Table(
     Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("entity", Text, nullable=False),
     Column("record_id", Text, nullable=False),
-    Column("grid_id", Text, nullable=True),
-    Column("version", Integer, nullable=False),
-    Column("deleted", Boolean, nullable=False),
-    Column("values", JSON, nullable=False),
-    Column("changed_by", Text, nullable=False),
-    Column("changed_at", DateTime, nullable=False),
+    *_record_state(),
     Column("op_id", Text, nullable=False),
     Index("ix_change_log_grid_id_seq", "grid_id", "seq"),
     sqlite_autoincrement=True,  # never reuse a sequence number, even after the newest row were removed
