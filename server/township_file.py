@@ -348,6 +348,17 @@ class Checker:
             return value
         return ""
 
+    def coded(self, row: Row, sheet: Sheet, key: str, table: str) -> str | None:
+        """A cell naming a code of ``table`` by its code or its Chinese name; None (a problem noted) otherwise."""
+        word = text(row.raw(key))
+        entries = codes.table(table).codes
+        found = {c.code: c.code for c in entries} | {c.name: c.code for c in entries}
+        if word in found:
+            return found[word]
+        what = f"“{word}”不认识" if word else "为空"
+        self.add(row, f"“{sheet.label(key)}”{what}，请填 {'、'.join(c.name for c in entries)} 之一")
+        return None
+
     def order(self, row: Row, sheet: Sheet, key: str = "order") -> int | None:
         value = code_text(row.raw(key))
         if not value:
@@ -870,16 +881,10 @@ def read_errand_items(path: Path) -> list[ItemRow]:
     rows = read_sheets(path, [ITEMS])[ITEMS.key]
     checker = Checker()
     categories = codes.table("ErrandCategory")
-    words = {c.code: c.code for c in categories.codes} | {c.name: c.code for c in categories.codes}
     found: list[ItemRow] = []
     seen: dict[tuple[str, str], str] = {}
     for position, row in enumerate(rows, start=1):
-        word = text(row.raw("category"))
-        category = words.get(word)
-        if category is None:
-            what = f"“{word}”不认识" if word else "为空"
-            names = "、".join(c.name for c in categories.codes)
-            checker.add(row, f"“类别”{what}，请填 {names} 之一")
+        category = checker.coded(row, ITEMS, "category", "ErrandCategory")
         name = text(row.raw("name"))
         ok = checker.required(row, ITEMS, "name", name, 100)
         materials = split_list(row.raw("materials"))
@@ -923,15 +928,10 @@ def read_deadlines(path: Path) -> list[DeadlineRow]:
     rows = read_sheets(path, [DEADLINES])[DEADLINES.key]
     checker = Checker()
     categories = codes.table("EventCategory")
-    words = {c.code: c.code for c in categories.codes} | {c.name: c.code for c in categories.codes}
-    names = "、".join(c.name for c in categories.codes)
     found: list[DeadlineRow] = []
     seen: dict[str, str] = {}
     for row in rows:
-        word = text(row.raw("category"))
-        category = words.get(word)
-        if category is None:
-            checker.add(row, f"“事件类别”{'“' + word + '”不认识' if word else '为空'}，请填 {names} 之一")
+        category = checker.coded(row, DEADLINES, "category", "EventCategory")
         days_text = code_text(row.raw("working_days"))
         days = int(days_text) if days_text.isdigit() else 0
         if not 1 <= days <= MAX_WORKING_DAYS:
