@@ -9,10 +9,10 @@ until a later check finds the clock right.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app.ledger import Ledger
-from app.models import SyncState, utcnow
+from app.models import SyncState, as_stored, utcnow
 from sync.client import SyncClient
 
 SKEW_LIMIT = timedelta(minutes=5)
@@ -26,8 +26,7 @@ def offset_seconds(server_now: datetime, sent_at: datetime, received_at: datetim
 
     ``server_now`` may be aware (as the protocol sends it) or naive UTC; the laptop times are naive UTC.
     """
-    if server_now.tzinfo is not None:
-        server_now = server_now.astimezone(UTC).replace(tzinfo=None)
+    server_now = as_stored(server_now)
     midway = sent_at + (received_at - sent_at) / 2
     return (server_now - midway).total_seconds()
 

@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, text, update
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.ids import uuid7
 from app.ledger import Ledger
-from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, utcnow
+from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, as_stored, utcnow
 from app.writer import RemoteRecord, WriteTx, update_rows
 from sync.attachments import download_blobs, upload_blobs
 from sync.client import SyncClient, SyncError
@@ -323,7 +322,7 @@ def _take_server_values(tx: WriteTx, ops: Sequence[Operation], results: Sequence
         model = ENTITY_BY_NAME.get(op.entity)
         if model is None or tx.session.get(model, op.record_id) is None:
             continue
-        when = result.changed_at.astimezone(UTC).replace(tzinfo=None) if result.changed_at else None
+        when = as_stored(result.changed_at) if result.changed_at else None
         keep = frozenset(pending.get(op.record_id, ()))
         remote = RemoteRecord(
             op.record_id, result.conflicts, result.version or 0, result.changed_by, keep, when
@@ -350,7 +349,7 @@ def _apply_changes(tx: WriteTx, changes: Sequence[Change], pending: dict[str, se
             run, run_ids, run_model = [], set(), model
         values = change.values | {"deleted": change.deleted, "grid_id": change.grid_id}
         keep = frozenset(pending.get(change.record_id, ()))
-        when = change.changed_at.astimezone(UTC).replace(tzinfo=None)
+        when = as_stored(change.changed_at)
         run.append(RemoteRecord(change.record_id, values, change.version, change.changed_by, keep, when))
         run_ids.add(change.record_id)
     if run_model is not None:

@@ -1,6 +1,6 @@
 """The ledger's tables. Importing this package registers every model on ``Base.metadata``."""
 
-from app.models.base import Base, Synced, utcnow
+from app.models.base import Base, Synced, as_stored, utcnow
 from app.models.bookkeeping import AuditEntry, OutboxOp, SearchKey, SyncState
 from app.models.errands import Errand, ErrandItem, ErrandStep
 from app.models.grid import GridNode, GridPost, Staff
@@ -40,5 +40,5 @@ __all__ = [
     "CalendarYear", "CodeEntry", "DeadlineRule", "Errand", "ErrandItem", "ErrandStep", "Event", "EventParty",
     "EventStep", "GridNode", "GridPost", "Household", "HouseholdChange", "InspectionRound", "InspectionVisit",
     "Meeting", "MeetingEvent", "Membership", "Organisation", "OutboxOp", "Person", "Place", "ResidenceDetail",
-    "SearchKey", "SentimentLog", "SpecialGroupRecord", "Staff", "SyncState", "Synced", "Tenancy", "utcnow",
+    "SearchKey", "SentimentLog", "SpecialGroupRecord", "Staff", "SyncState", "Synced", "Tenancy", "as_stored", "utcnow",
 ]  # fmt: skip

@@ -24,6 +24,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def as_stored(moment: datetime) -> datetime:
+    """A time as the ledger stores it: naive UTC (an aware time, as the protocol sends it, is converted)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
 def label(
     text: str, *, sensitive: bool = False, identity: bool = False, codes: str | None = None
 ) -> dict[str, Any]:
