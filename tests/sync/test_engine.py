@@ -54,6 +54,14 @@ def register_family(ledger: Ledger, laptops: Laptops) -> str:
     return house.id
 
 
+def family_on_both(laptops: Laptops, name: str) -> str:
+    """The family registered on laptop a and synced to b; the id of the member called ``name``."""
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    run_sync(laptops.b)
+    return person_id(laptops.a, name)
+
+
 def count(ledger: Ledger, model: type, **where: object) -> int:
     with ledger.read() as session:
         query = select(func.count()).select_from(model)
@@ -113,10 +121,7 @@ def test_a_lost_answer_is_retried_and_answered_duplicate(laptops: Laptops, serve
 
 
 def test_edits_to_different_fields_merge(laptops: Laptops) -> None:
-    register_family(laptops.a, laptops)
-    run_sync(laptops.a)
-    run_sync(laptops.b)
-    pid = person_id(laptops.a, "曾广才")
+    pid = family_on_both(laptops, "曾广才")
     with laptops.a.write() as tx:
         persons.update_person(tx, tx.session.get(Person, pid), phone="13909381111")  # type: ignore[arg-type]
     with laptops.b.write() as tx:
@@ -131,10 +136,7 @@ def test_edits_to_different_fields_merge(laptops: Laptops) -> None:
 
 
 def test_the_same_field_edited_differently_waits_for_a_person(laptops: Laptops) -> None:
-    register_family(laptops.a, laptops)
-    run_sync(laptops.a)
-    run_sync(laptops.b)
-    pid = person_id(laptops.a, "单桂兰")
+    pid = family_on_both(laptops, "单桂兰")
     with laptops.a.write() as tx:
         persons.update_person(tx, tx.session.get(Person, pid), former_name="单贵兰")  # type: ignore[arg-type]
     with laptops.b.write() as tx:
@@ -154,10 +156,7 @@ def test_the_same_field_edited_differently_waits_for_a_person(laptops: Laptops) 
 
 def test_a_change_merged_without_a_new_version_still_reaches_the_laptop(laptops: Laptops) -> None:
     """b's own edit raised its local version to the number the server gave a's edit; b must still get a's."""
-    register_family(laptops.a, laptops)
-    run_sync(laptops.a)
-    run_sync(laptops.b)
-    pid = person_id(laptops.a, "曾广才")
+    pid = family_on_both(laptops, "曾广才")
     with laptops.a.write() as tx:
         persons.update_person(
             tx,
@@ -270,10 +269,7 @@ def test_the_sync_command_says_where_things_stand_by_exit_code(
 def test_a_refused_edit_leaves_the_record_as_the_server_has_it(laptops: Laptops) -> None:
     """b pulled a's edit while its own edit of the same field waited (so kept its value); the conflict answer
     itself brings the server's value, since no later pull would."""
-    register_family(laptops.a, laptops)
-    run_sync(laptops.a)
-    run_sync(laptops.b)
-    pid = person_id(laptops.a, "曾广才")
+    pid = family_on_both(laptops, "曾广才")
     with laptops.b.write() as tx:
         persons.update_person(tx, tx.session.get(Person, pid), occupation="菜农")  # type: ignore[arg-type]
     with laptops.a.write() as tx:
