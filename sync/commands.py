@@ -35,8 +35,14 @@ def register(sub: Any, open_ledger: Callable[..., Any]) -> None:
         try:
             answer = enrol(ledger, args.server, args.code, args.name or "", verify=verify)
         except SyncError as exc:
+            if exc.offline:  # the sync's "retried later" does not hold here: nobody retries an enrolment
+                print(
+                    f"连不上乡镇服务器 {args.server}，未登记。请检查网络和服务器地址后再运行本命令。",
+                    file=sys.stderr,
+                )
+                return EXIT_OFFLINE
             print(exc.message, file=sys.stderr)
-            return EXIT_OFFLINE if exc.offline else EXIT_ERROR
+            return EXIT_ERROR
         finally:
             ledger.close()
         data = {"device_id": answer.device_id, "grids": answer.grids, "server": args.server}

@@ -8,6 +8,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -319,3 +320,23 @@ def test_a_party_living_in_another_grid_does_not_stop_a_village_pull(laptops: La
         kept = session.scalar(select(EventParty))
         assert kept is not None and kept.person_id == neighbour_id
     assert count(laptops.a, OutboxOp, state="pending") == 0, "the empty link is not sent back"
+
+
+def test_enrolling_without_a_server_says_so_and_leaves_the_laptop_unenrolled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import PASSPHRASE
+    from tests.sync.conftest import free_port
+    from ui.entry import main
+
+    monkeypatch.setenv("GRIDDESK_PASSPHRASE", PASSPHRASE)
+    folder = tmp_path / "new-laptop"
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["--profile", str(folder), "enrol", "--server", url, "--code", "ABCD2345"]) == 5
+    assert f"连不上乡镇服务器 {url}，未登记" in capsys.readouterr().err
+    ledger = Ledger.open(folder / "ledger.db", PASSPHRASE, actor="it")  # the new laptop's ledger is made
+    try:
+        with ledger.read() as session:
+            assert not read_state(session).get("token")
+    finally:
+        ledger.close()
