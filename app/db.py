@@ -57,8 +57,15 @@ def make_engine(path: Path, passphrase: str) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
     # A small pool of kept connections: key derivation costs ~80 ms per new connection, and a read may run while
     # a write transaction is open (on another connection), which one connection per thread would not allow.
+    # Last in, first out: a read takes the connection used last, whose page cache is warm, so a connection opened
+    # for a moment of overlap stays idle and small instead of filling a page cache of its own (64 MiB each).
     engine = create_engine(
-        url, poolclass=QueuePool, pool_size=4, max_overflow=4, connect_args={"check_same_thread": False}
+        url,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        pool_use_lifo=True,
+        connect_args={"check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -85,7 +92,14 @@ def make_engine(path: Path, passphrase: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+        options = conn.get_execution_options()
+        mode = "IMMEDIATE" if options.get("write") else "DEFERRED"
+        if options.get("write"):
+            # Only a transaction that can be fetched again (a pulled page with its cursor) may skip the fsync;
+            # the next FULL commit writes it to disk with its own. Set before BEGIN: it is the connection's.
+            conn.exec_driver_sql(
+                f"PRAGMA synchronous = {'FULL' if options.get('durable', True) else 'NORMAL'}"
+            )
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
@@ -214,9 +228,13 @@ def integrity_check(engine: Engine) -> list[str]:
 
 
 @contextmanager
-def write_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection whose transaction starts with BEGIN IMMEDIATE (the one-writer lock)."""
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
+def write_connection(engine: Engine, durable: bool = True) -> Iterator[Connection]:
+    """A connection whose transaction starts with BEGIN IMMEDIATE (the one-writer lock).
+
+    Not ``durable``: committed without waiting for the disk (SQLite's synchronous = NORMAL in WAL mode). A power
+    cut may then undo this transaction, never corrupt the file: only for writes that are fetched again when lost.
+    """
+    with engine.connect().execution_options(write=True, durable=durable) as conn, conn.begin():
         yield conn
 
 

@@ -76,11 +76,13 @@ class Ledger:
         return ledger
 
     @contextmanager
-    def write(self, actor: str | None = None) -> Iterator[WriteTx]:
-        """The one write path: a WriteTx committed when the block ends, rolled back if it raises."""
+    def write(self, actor: str | None = None, durable: bool = True) -> Iterator[WriteTx]:
+        """The one write path: a WriteTx committed when the block ends, rolled back if it raises.
+
+        ``durable=False`` only for what is fetched again if a power cut undoes it (see db.write_connection)."""
         with (
             self._write_lock,
-            db.write_connection(self.engine) as conn,
+            db.write_connection(self.engine, durable) as conn,
             write_session(conn, actor or self.actor) as tx,
         ):
             yield tx

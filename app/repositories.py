@@ -1,20 +1,50 @@
-"""Read paths for views: the grid tree with counts, and pages of households by keyset.
+"""Read paths for views: the grid tree with counts, and pages of households, people, places and organisations.
 
-Views never load ORM objects by the thousand: they ask for one page of plain rows at a time, sorted in SQL,
-continuing after the last row they have (``WHERE (number, id) > (?, ?)``), so a page costs the same at row
-100,000 as at row 1.
+Views never load ORM objects by the thousand: they ask for one page of plain rows at a time, sorted and filtered
+in SQL, continuing after the last row they have (``WHERE (sort value, id) > (?, ?)``), so a page costs the same at
+row 100,000 as at row 1; after a save they read back just the rows that changed (``list_rows``).
 """
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import func, literal, select, tuple_
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from app.models import GridNode, Household, Person
+from app import codes
+from app.models import (
+    GridNode,
+    Household,
+    Membership,
+    Organisation,
+    OutboxOp,
+    Person,
+    Place,
+    SearchKey,
+    Tenancy,
+)
 
 
 @dataclass
@@ -76,8 +106,33 @@ def grid_tree(session: Session) -> list[GridRow]:
     return roots
 
 
+# -- paged lists ---------------------------------------------------------------------------------------------
+
+SortKey = tuple[Any, str]
+"""Keyset position of a list row: (its sort value, its id), exactly as SQL orders them."""
+
+SMALL_SET = 4000
+"""Up to this many live records in the chosen grids (or matching the filter), a page is read through the grid
+(or filter) index and sorted, which is cheap; beyond it, by walking the sort order's index and skipping the rest
+(a page then reads a few hundred rows, not all of them). The break-even is about sqrt(page size × all rows)."""
+
+
 @dataclass(frozen=True)
-class HouseholdRow:
+class ListQuery:
+    """What a list shows: the records of some grids (None: every grid), matching a filter text, in one order."""
+
+    grid_ids: tuple[str, ...] | None = None
+    text: str = ""
+    sort: str = ""
+    """One of the list's sort names; empty for its default order."""
+    descending: bool = False
+
+
+class HouseholdRow(NamedTuple):
+    """A row of the households list. The list rows are named tuples of plain values, not dataclasses: a scrolled
+    list holds up to 100,000 of them, and Python's garbage collector stops tracking such tuples, so its full passes
+    (which would otherwise walk every row, 100-150 ms, a dropped frame) do not grow with the list."""
+
     id: str
     number: str
     head_name: str
@@ -86,16 +141,107 @@ class HouseholdRow:
     phone: str
     tags: tuple[str, ...]
     grid_id: str | None
+    key: SortKey = ("", "")
 
 
-HouseholdKey = tuple[str, str]
-"""Keyset position of a household row: (number, id)."""
+class PersonRow(NamedTuple):
+    id: str
+    name: str
+    sex: str
+    birth_date: date | None
+    id_number: str | None
+    relation: str
+    household_id: str | None
+    household_number: str
+    phone: str
+    residence_class: str
+    tags: tuple[str, ...]
+    grid_id: str | None
+    key: SortKey = ("", "")
 
 
-def household_page(
-    session: Session, grid_ids: Sequence[str], after: HouseholdKey | None = None, limit: int = 200
-) -> list[HouseholdRow]:
-    """The next ``limit`` households of the given grids by 户号, after the row at ``after``."""
+class PlaceRow(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    address: str
+    owner: str
+    tenants: int
+    grid_id: str | None
+    key: SortKey = ("", "")
+
+
+class OrganisationRow(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    leader: str
+    members: int
+    grid_id: str | None
+    key: SortKey = ("", "")
+
+
+AnyRow = TypeVar("AnyRow", HouseholdRow, PersonRow, PlaceRow, OrganisationRow)
+
+
+@dataclass(frozen=True)
+class RecordList(Generic[AnyRow]):
+    """One kind of paged list: its model, its columns, the orders it can be sorted in and how text filters it.
+
+    ``sorts`` maps a sort name to the SQL expression sorted on; each has an index on (expression, id) (migration
+    0004), so a page in any order, either direction, is an index range read. The first is the default.
+    """
+
+    kind: str
+    model: type[Household] | type[Person] | type[Place] | type[Organisation]
+    columns: Callable[[], Select[Any]]
+    sorts: Mapping[str, Callable[[], SQLColumnExpression[Any]]]
+    matches: Callable[[str], ColumnElement[bool] | None]
+    make: Callable[[Sequence[Any], SortKey], AnyRow]
+    few_matches: Callable[[Session, str], bool] = lambda _session, _text: False
+    """Whether a filter text matches so few records (at most ``SMALL_SET``) that reading them all through the
+    filter's own index and sorting them beats walking the sort order's index."""
+
+
+def _contains(column: SQLColumnExpression[str], text: str) -> ColumnElement[bool]:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+def _tag_codes(text: str) -> list[str]:
+    """Household tag codes whose name contains ``text`` (低保 → dibao), and ``text`` itself."""
+    found = [c.code for c in codes.table("HouseholdTag").codes if text in c.name]
+    return [*found, text]
+
+
+def _has_tag(column: SQLColumnExpression[Any], text: str) -> ColumnElement[bool]:
+    """A JSON list of tags holding a tag (code or name) equal to one matching ``text``; stored either way."""
+    stored = type_coerce(column, String)
+    options = []
+    for tag in _tag_codes(text):
+        for form in {json.dumps(tag), json.dumps(tag, ensure_ascii=False)}:
+            options.append(_contains(stored, form))
+    return or_(*options)
+
+
+def _key_ranges(text: str) -> list[ColumnElement[bool]]:
+    """The search-key ranges a text is looked up by (name part, pinyin, initials, ID-number tail)."""
+    from app.search import TOP, plan  # the search module registers the person indexer on import
+
+    return [and_(SearchKey.key >= p, SearchKey.key < p + TOP) for p, _how in plan(text)]
+
+
+def _name_keys(text: str) -> ColumnElement[bool] | None:
+    """People whose name, pinyin or ID-number tail matches ``text`` (the search keys: an index range each)."""
+    ranges = [Person.id.in_(select(SearchKey.person_id).where(r)) for r in _key_ranges(text)]
+    return or_(*ranges) if ranges else None
+
+
+def _known_tag(text: str) -> bool:
+    return any(text in c.name for c in codes.table("HouseholdTag").codes)
+
+
+def _household_columns() -> Select[Any]:
     head = aliased(Person)
     members = (
         select(func.count())
@@ -103,30 +249,296 @@ def household_page(
         .correlate(Household)
         .scalar_subquery()
     )
-    query = (
-        select(
-            Household.id,
-            Household.number,
-            func.coalesce(head.name, ""),
-            members,
-            Household.address,
-            Household.phone,
-            Household.tags,
-            Household.grid_id,
-        )
-        .outerjoin(head, head.id == Household.head_id)
-        .where(Household.deleted.is_(False), Household.grid_id.in_(grid_ids))
-        .order_by(Household.number, Household.id)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(
-            tuple_(Household.number, Household.id) > tuple_(literal(after[0]), literal(after[1]))
-        )
-    return [
-        HouseholdRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), r[7])
-        for r in session.execute(query).all()
+    return select(
+        Household.id,
+        Household.number,
+        func.coalesce(head.name, ""),
+        members,
+        Household.address,
+        Household.phone,
+        Household.tags,
+        Household.grid_id,
+    ).outerjoin(head, head.id == Household.head_id)
+
+
+def _household_matches(text: str) -> ColumnElement[bool] | None:
+    heads = _name_keys(text)
+    found = [
+        _contains(Household.number, text),
+        _contains(Household.address, text),
+        _has_tag(Household.tags, text),
     ]
+    if heads is not None:
+        found.append(Household.head_id.in_(select(Person.id).where(heads)))
+    return or_(*found)
+
+
+def _person_columns() -> Select[Any]:
+    return select(
+        Person.id,
+        Person.name,
+        Person.sex,
+        Person.birth_date,
+        Person.id_number,
+        Person.relation,
+        Person.household_id,
+        func.coalesce(Household.number, ""),
+        Person.phone,
+        Person.residence_class,
+        Person.tags,
+        Person.grid_id,
+    ).outerjoin(Household, Household.id == Person.household_id)
+
+
+def _person_matches(text: str) -> ColumnElement[bool] | None:
+    """Name, pinyin, initials or ID tail through the search keys; tags only for a text naming a known tag (a tag
+    is checked row by row, so an ordinary name filter must not pay for it)."""
+    names = _name_keys(text)
+    if not _known_tag(text):
+        return names
+    tags = _has_tag(Person.tags, text)
+    return tags if names is None else or_(names, tags)
+
+
+def _few_people(session: Session, text: str) -> bool:
+    if _known_tag(text):
+        return False
+    found = 0
+    for key_range in _key_ranges(text):
+        probe = select(literal(1)).where(key_range).limit(SMALL_SET)
+        found += session.scalar(select(func.count()).select_from(probe.subquery())) or 0
+    return found < SMALL_SET
+
+
+def _place_columns() -> Select[Any]:
+    owner = aliased(Person)
+    tenants = (
+        select(func.count())
+        .where(
+            Tenancy.place_id == Place.id,
+            Tenancy.deleted.is_(False),
+            or_(Tenancy.end_on.is_(None), Tenancy.end_on >= func.date("now", "localtime")),
+        )
+        .correlate(Place)
+        .scalar_subquery()
+    )
+    owner_name = case((Place.owner_name != "", Place.owner_name), else_=func.coalesce(owner.name, ""))
+    return select(
+        Place.id, Place.name, Place.kind, Place.address, owner_name, tenants, Place.grid_id
+    ).outerjoin(owner, owner.id == Place.owner_id)
+
+
+def _place_matches(text: str) -> ColumnElement[bool] | None:
+    kinds = [c.code for c in codes.table("PlaceKind").codes if text in c.name]
+    return or_(
+        _contains(Place.name, text),
+        _contains(Place.address, text),
+        _contains(Place.owner_name, text),
+        Place.kind.in_(kinds),
+    )
+
+
+def _organisation_columns() -> Select[Any]:
+    members = (
+        select(func.count())
+        .where(Membership.organisation_id == Organisation.id, Membership.deleted.is_(False))
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    return select(
+        Organisation.id,
+        Organisation.name,
+        Organisation.kind,
+        Organisation.leader_name,
+        members,
+        Organisation.grid_id,
+    )
+
+
+def _organisation_matches(text: str) -> ColumnElement[bool] | None:
+    kinds = [c.code for c in codes.table("OrgKind").codes if text in c.name]
+    return or_(
+        _contains(Organisation.name, text),
+        _contains(Organisation.leader_name, text),
+        Organisation.kind.in_(kinds),
+    )
+
+
+def _birth_sort() -> SQLColumnExpression[Any]:
+    # The very expression of index ix_person_birth_sort: people without a birth date sort first, and keyset
+    # comparisons never meet NULL.
+    return type_coerce(func.ifnull(Person.birth_date, literal_column("''")), String)
+
+
+HOUSEHOLDS: RecordList[HouseholdRow] = RecordList(
+    "household",
+    Household,
+    _household_columns,
+    {"number": lambda: Household.number, "address": lambda: Household.address},
+    _household_matches,
+    lambda r, key: HouseholdRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), r[7], key),
+)
+PEOPLE: RecordList[PersonRow] = RecordList(
+    "person",
+    Person,
+    _person_columns,
+    {
+        "name": lambda: Person.name,
+        "sex": lambda: Person.sex,
+        "birth_date": _birth_sort,
+        "residence_class": lambda: Person.residence_class,
+    },
+    _person_matches,
+    lambda r, key: PersonRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], tuple(r[10] or ()), r[11], key
+    ),
+    _few_people,
+)
+PLACES: RecordList[PlaceRow] = RecordList(
+    "place",
+    Place,
+    _place_columns,
+    {"name": lambda: Place.name, "kind": lambda: Place.kind, "address": lambda: Place.address},
+    _place_matches,
+    lambda r, key: PlaceRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], key),
+)
+ORGANISATIONS: RecordList[OrganisationRow] = RecordList(
+    "organisation",
+    Organisation,
+    _organisation_columns,
+    {"name": lambda: Organisation.name, "kind": lambda: Organisation.kind},
+    _organisation_matches,
+    lambda r, key: OrganisationRow(r[0], r[1], r[2], r[3], r[4], r[5], key),
+)
+LISTS: dict[str, RecordList[Any]] = {r.kind: r for r in (HOUSEHOLDS, PEOPLE, PLACES, ORGANISATIONS)}
+"""Every paged list by record kind (household, person, place, organisation)."""
+
+
+def _sort_of(spec: RecordList[Any], query: ListQuery) -> SQLColumnExpression[Any]:
+    make = spec.sorts.get(query.sort) or next(iter(spec.sorts.values()))
+    return make()
+
+
+def _grid_clause(
+    session: Session, spec: RecordList[Any], grid_ids: tuple[str, ...] | None, *, paging: bool = True
+) -> Any:
+    """Only the records of ``grid_ids``, through the grid index when they are few, else checked row by row."""
+    model = spec.model
+    if grid_ids is None:
+        return None
+    if not grid_ids:
+        return false()
+    if not paging:
+        return model.grid_id.in_(grid_ids)
+    probe = select(literal(1)).where(model.grid_id.in_(grid_ids), model.deleted.is_(False)).limit(SMALL_SET)
+    few = (session.scalar(select(func.count()).select_from(probe.subquery())) or 0) < SMALL_SET
+    if few:
+        return model.grid_id.in_(grid_ids)
+    # ``grid_id || ''`` keeps SQLite off the grid index, so it walks the sort index and stops after a page.
+    return (model.grid_id + "").in_(grid_ids)
+
+
+def _list_select(
+    session: Session, spec: RecordList[Any], query: ListQuery, *, paging: bool = True
+) -> tuple[Select[Any], Any, Any]:
+    """The list's select (the sort value as its last column), the sort expression, and what to order by."""
+    model = spec.model
+    sort = _sort_of(spec, query)
+    order = sort
+    stmt = spec.columns().add_columns(sort).where(model.deleted.is_(False))
+    text = normalise_text(query.text)
+    if text:
+        matched = spec.matches(text)
+        if matched is not None:
+            stmt = stmt.where(matched)
+            if paging and spec.few_matches(session, text):
+                # ``sort || ''`` orders the same but keeps SQLite off the sort index: it reads the few matches
+                # through the filter's index and sorts them.
+                order = sort + ""
+                paging = False
+    grids = _grid_clause(session, spec, query.grid_ids, paging=paging)
+    if grids is not None:
+        stmt = stmt.where(grids)
+    return stmt, sort, order
+
+
+def _rows(session: Session, spec: RecordList[AnyRow], stmt: Select[Any]) -> list[AnyRow]:
+    out = []
+    for r in session.execute(stmt).all():
+        out.append(spec.make(tuple(r[:-1]), (r[-1], r[0])))
+    return out
+
+
+def list_page(
+    session: Session,
+    spec: RecordList[AnyRow],
+    query: ListQuery,
+    after: SortKey | None = None,
+    limit: int = 200,
+) -> list[AnyRow]:
+    """The next ``limit`` rows of a list in the query's order, after the row at ``after`` (keyset paging)."""
+    stmt, sort, order = _list_select(session, spec, query)
+    model = spec.model
+    if query.descending:
+        stmt = stmt.order_by(order.desc(), model.id.desc())
+    else:
+        stmt = stmt.order_by(order.asc(), model.id.asc())
+    if after is not None:
+        stmt = stmt.where(_after(sort, model.id, after, query.descending))
+    return _rows(session, spec, stmt.limit(limit))
+
+
+def _after(sort: Any, id_: Any, after: SortKey, descending: bool) -> ColumnElement[bool]:
+    """Rows past ``after`` in the list's order, written so SQLite reads them as one range of the sort index.
+
+    A row value ``(sort, id) > (?, ?)`` is a range of an index on plain columns; SQLite does not take it as a range
+    of an index on an expression (the birth date's ``ifnull``), so there it is split: a range on the sort value,
+    then the tie on the id (few rows share a birth date).
+    """
+    value, last_id = literal(after[0]), literal(after[1])
+    if isinstance(sort, InstrumentedAttribute):
+        position = tuple_(sort, id_)
+        bound = tuple_(value, last_id)
+        return position < bound if descending else position > bound
+    if descending:
+        return and_(sort <= value, or_(sort < value, id_ < last_id))
+    return and_(sort >= value, or_(sort > value, id_ > last_id))
+
+
+def list_rows(
+    session: Session, spec: RecordList[AnyRow], query: ListQuery, ids: Sequence[str]
+) -> list[AnyRow]:
+    """Those of ``ids`` that belong in the list now (in its grids, matching its filter, not deleted), read again."""
+    stmt, _sort, _order = _list_select(session, spec, query, paging=False)
+    out: list[AnyRow] = []
+    for start in range(0, len(ids), 500):
+        out.extend(_rows(session, spec, stmt.where(spec.model.id.in_(list(ids[start : start + 500])))))
+    return out
+
+
+def normalise_text(text: str) -> str:
+    """A filter text as matched: full-width forms folded, spaces removed."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def household_page(
+    session: Session, grid_ids: Sequence[str], after: tuple[str, str] | None = None, limit: int = 200
+) -> list[HouseholdRow]:
+    """The next ``limit`` households of the given grids by 户号, after the row at ``after`` (number, id)."""
+    return list_page(session, HOUSEHOLDS, ListQuery(tuple(grid_ids)), after, limit)
+
+
+def outbox_states(session: Session, record_ids: Sequence[str]) -> dict[str, set[str]]:
+    """Record id → the states of its outbox operations still waiting (to go, or for a person); others left out."""
+    found: dict[str, set[str]] = defaultdict(set)
+    # ``state || ''`` keeps SQLite on the record-id index rather than walking every pending operation.
+    waiting = (OutboxOp.state + "").in_(("pending", "conflict", "rejected"))
+    for start in range(0, len(record_ids), 500):
+        chunk = list(record_ids[start : start + 500])
+        query = select(OutboxOp.record_id, OutboxOp.state).where(OutboxOp.record_id.in_(chunk), waiting)
+        for record_id, state in session.execute(query).all():
+            found[record_id].add(state)
+    return dict(found)
 
 
 def _count_by_grid(session: Session, model: type[Household] | type[Person]) -> dict[str | None, int]:
@@ -136,3 +548,14 @@ def _count_by_grid(session: Session, model: type[Household] | type[Person]) -> d
     for grid_id, n in session.execute(query).all():
         counts[grid_id] = n
     return counts
+
+
+def household_member_ids(session: Session, household_id: str) -> list[str]:
+    """The live members of a household."""
+    query = select(Person.id).where(Person.household_id == household_id, Person.deleted.is_(False))
+    return list(session.scalars(query))
+
+
+def household_of(session: Session, person_id: str) -> str | None:
+    """The household a person belongs to (None for none, or no such person)."""
+    return session.scalar(select(Person.household_id).where(Person.id == person_id))

@@ -15,14 +15,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, delete, func, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
-from app.models import Household, Person, SearchKey
+from app.models import Household, Organisation, Person, Place, SearchKey
 from app.pinyin import read_name
-from app.writer import WriteTx, insert_rows, register_indexer
+from app.writer import WriteTx, register_indexer
 
 TOP = "\U0010ffff"
 CANDIDATES_PER_RESULT = 2
@@ -49,7 +49,7 @@ def person_keys(name: str, former_name: str, id_number: str | None) -> set[str]:
     return keys
 
 
-def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool) -> None:
+def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool, rebuild: bool = False) -> None:
     session = tx.session
     if not fresh:
         for chunk in _chunks([r["id"] for r in rows], 500):
@@ -68,22 +68,32 @@ def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool) -
                 ),
                 ids,
             )
-    key_rows: list[dict[str, str]] = []
+    keys: list[tuple[str, str]] = []
     texts: list[tuple[str, str, str]] = []
     for r in rows:
         if r.get("deleted"):
             continue
-        for key in person_keys(r["name"], r.get("former_name") or "", r.get("id_number")):
-            key_rows.append({"key": key, "person_id": r["id"]})
+        person_id = r["id"]
+        keys.extend(
+            (key, person_id) for key in person_keys(r["name"], r.get("former_name") or "", r.get("id_number"))
+        )
         address = r.get("residence_address") or ""
         phone = re.sub(r"\D", "", r.get("phone") or "")
         if address or phone:
-            texts.append((r["id"], address, phone))
-    insert_rows(session, cast(Table, SearchKey.__table__), key_rows)
+            texts.append((person_id, address, phone))
+    # In key order: each insert lands next to the one before in the index (a first pull indexes 100,000 people).
+    keys.sort()
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    # A rebuild makes the index by person once at the end (one sort), not through 700,000 scattered inserts.
+    by_person = [row[0] for row in cur.execute(_SEARCH_KEY_INDEXES).fetchall()] if rebuild else []
+    for ddl in by_person:
+        cur.execute("DROP INDEX " + ddl.split(" ON ")[0].split()[-1])
+    cur.executemany("INSERT INTO search_key(key, person_id) VALUES (?, ?)", keys)
+    for ddl in by_person:
+        cur.execute(ddl)
     if texts:
-        raw = session.connection().connection.dbapi_connection
-        assert raw is not None
-        cur = raw.cursor()
         start = cur.execute("SELECT coalesce(max(rowid), 0) FROM person_text_fts").fetchone()[0]
         cur.executemany(
             "INSERT INTO person_text_fts(rowid, address, phone) VALUES (?, ?, ?)",
@@ -93,6 +103,31 @@ def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool) -
             "INSERT INTO person_text_map(person_id, fts_rowid) VALUES (?, ?)",
             [(pid, start + i + 1) for i, (pid, _a, _p) in enumerate(texts)],
         )
+
+
+_SEARCH_KEY_INDEXES = (
+    "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'search_key' AND sql IS NOT NULL"
+)
+
+
+def rebuild_person_index(tx: WriteTx) -> int:
+    """Every person's search keys and text index again, from scratch and in key order: far faster than person by
+    person into a growing index (a first full pull defers indexing to this). Returns the people indexed."""
+    session = tx.session
+    session.execute(delete(SearchKey))
+    session.execute(text("DELETE FROM person_text_fts"))
+    session.execute(text("DELETE FROM person_text_map"))
+    columns = (
+        Person.id,
+        Person.name,
+        Person.former_name,
+        Person.id_number,
+        Person.residence_address,
+        Person.phone,
+    )
+    rows = [dict(r) for r in session.execute(select(*columns).where(Person.deleted.is_(False))).mappings()]
+    _index_people(tx, rows, True, rebuild=True)
+    return len(rows)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -216,3 +251,166 @@ def _rank(hit: PersonHit, q: str) -> tuple[int, str, str]:
     else:
         tier = 3
     return (tier, hit.name, hit.id)
+
+
+# -- households, places and organisations (the window's global search) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdHit:
+    """One household found; ``matched`` says how: number, head (the head's name, pinyin or ID tail), address."""
+
+    matched: str
+    id: str
+    number: str
+    head_name: str
+    address: str
+    grid_id: str | None
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    id: str
+    name: str
+    kind: str
+    address: str
+    owner_name: str
+    grid_id: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationHit:
+    id: str
+    name: str
+    kind: str
+    leader_name: str
+    grid_id: str | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the global search found, by kind, each list best first."""
+
+    people: list[PersonHit]
+    households: list[HouseholdHit]
+    places: list[PlaceHit]
+    organisations: list[OrganisationHit]
+
+    def __len__(self) -> int:
+        return len(self.people) + len(self.households) + len(self.places) + len(self.organisations)
+
+
+def _like(text_: str) -> str:
+    return "%" + text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_households(conn: Connection | Session, query: str, limit: int = 10) -> list[HouseholdHit]:
+    """Households by 户号 (start first, then any part), by the head's name, pinyin or ID tail, and by address."""
+    q = normalise_query(query)
+    if not q:
+        return []
+    found: dict[str, str] = {}
+
+    def take(how: str, ids: Iterable[str]) -> None:
+        for household_id in ids:
+            if len(found) >= limit:
+                return
+            found.setdefault(household_id, how)
+
+    live = Household.deleted.is_(False)
+    if any(ch.isdigit() for ch in q):
+        number = q.upper()
+        take("number", conn.scalars(
+            select(Household.id).where(Household.number >= number, Household.number < number + TOP, live)
+            .order_by(Household.number).limit(limit)
+        ))  # fmt: skip
+        if len(found) < limit:
+            take("number", conn.scalars(
+                select(Household.id).where(Household.number.like(_like(number), escape="\\"), live).limit(limit)
+            ))  # fmt: skip
+    for prefix, _how in plan(q):
+        if len(found) >= limit:
+            break
+        take("head", conn.scalars(
+            select(Household.id)
+            .join(SearchKey, SearchKey.person_id == Household.head_id)
+            .where(SearchKey.key >= prefix, SearchKey.key < prefix + TOP, live)
+            .limit(limit)
+        ))  # fmt: skip
+    if len(found) < limit and len(q) >= 2 and not q.isascii():
+        take("address", conn.scalars(
+            select(Household.id).where(Household.address.like(_like(q), escape="\\"), live).limit(limit)
+        ))  # fmt: skip
+    if not found:
+        return []
+    head = aliased(Person)
+    rows = conn.execute(
+        select(
+            Household.id, Household.number, func.coalesce(head.name, ""), Household.address, Household.grid_id
+        )
+        .outerjoin(head, head.id == Household.head_id)
+        .where(Household.id.in_(list(found)))
+    ).all()
+    order = {household_id: i for i, household_id in enumerate(found)}
+    hits = [HouseholdHit(found[r[0]], r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    hits.sort(key=lambda h: (h.number != q.upper(), order[h.id]))
+    return hits
+
+
+def search_places(conn: Connection | Session, query: str, limit: int = 10) -> list[PlaceHit]:
+    """Places whose name, address or owner contains the query; names starting with it first."""
+    q = normalise_query(query)
+    if not q:
+        return []
+    pattern = _like(q)
+    rows = conn.execute(
+        select(Place.id, Place.name, Place.kind, Place.address, Place.owner_name, Place.grid_id)
+        .where(
+            Place.deleted.is_(False),
+            or_(
+                Place.name.like(pattern, escape="\\"),
+                Place.address.like(pattern, escape="\\"),
+                Place.owner_name.like(pattern, escape="\\"),
+            ),
+        )
+        .order_by(Place.name.like(q.replace("%", "") + "%").desc(), Place.name, Place.id)
+        .limit(limit)
+    ).all()
+    return [PlaceHit(*r) for r in rows]
+
+
+def search_organisations(conn: Connection | Session, query: str, limit: int = 10) -> list[OrganisationHit]:
+    """Organisations whose name or leader contains the query; names starting with it first."""
+    q = normalise_query(query)
+    if not q:
+        return []
+    pattern = _like(q)
+    rows = conn.execute(
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.kind,
+            Organisation.leader_name,
+            Organisation.grid_id,
+        )
+        .where(
+            Organisation.deleted.is_(False),
+            or_(
+                Organisation.name.like(pattern, escape="\\"),
+                Organisation.leader_name.like(pattern, escape="\\"),
+            ),
+        )
+        .order_by(Organisation.name.like(q.replace("%", "") + "%").desc(), Organisation.name, Organisation.id)
+        .limit(limit)
+    ).all()
+    return [OrganisationHit(*r) for r in rows]
+
+
+def search_everything(conn: Connection | Session, query: str, limit: int = 8) -> Found:
+    """The global search: up to ``limit`` people, households, places and organisations matching ``query``."""
+    return Found(
+        search_people(conn, query, limit),
+        search_households(conn, query, limit),
+        search_places(conn, query, limit),
+        search_organisations(conn, query, limit),
+    )

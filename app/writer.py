@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, TypeVar, cast
 
@@ -134,6 +135,10 @@ class WriteTx:
         self._audits: list[dict[str, Any]] = []
         self.memo: dict[Any, Any] = {}
         """Lookups services may reuse within this transaction (e.g. a grid already checked to be a leaf)."""
+        self.defer_indexing = False
+        """Pulled records skip their search keys: the caller rebuilds the whole index afterwards (a first pull)."""
+        self.op_ids: list[str] = []
+        """The outbox operations this transaction wrote, in order (what an undo of this save would reverse)."""
 
     # -- records -------------------------------------------------------------------------------------
     def create(self, record: R) -> R:
@@ -238,6 +243,7 @@ class WriteTx:
         insert_rows(self.session, model.__table__, records)  # type: ignore[attr-defined]
         if send:
             self._ops.extend(ops)
+            self.op_ids.extend(op["op_id"] for op in ops)
         self._audits.extend(audits)
         indexer = _INDEXERS.get(entity)
         if indexer is not None:
@@ -278,15 +284,19 @@ class WriteTx:
                 self.session.scalars(select(table.c.id).where(table.c.id.in_(ids[start : start + 500])))
             )
         defaults = {name: _column_default(col) for name, col in columns.items()}
+        parsers = _wire_parsers(model)
         fresh: list[dict[str, Any]] = []
         changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         audits: list[dict[str, Any]] = []
         for item in items:
             incoming = {
-                name: from_json(columns[name], value)
+                name: value
                 for name, value in item.values.items()
                 if name in columns and name not in item.keep
             }
+            for name in parsers.keys() & incoming.keys():
+                if isinstance(incoming[name], str):
+                    incoming[name] = parsers[name](incoming[name])
             when = item.changed_at or self.now
             row = incoming | {"id": item.record_id, "version": item.version, "updated_at": when}
             row["updated_by"] = item.changed_by
@@ -306,7 +316,7 @@ class WriteTx:
             update_rows(self.session, table, rows)
         self._audits.extend(audits)
         indexer = _INDEXERS.get(entity_of(model))
-        if indexer is not None:
+        if indexer is not None and not self.defer_indexing:
             if fresh:
                 indexer(self, fresh, True)
             updated = [r["id"] for rows in changed.values() for r in rows]
@@ -331,7 +341,9 @@ class WriteTx:
         changes: dict[str, list[Any]],
         base_version: int,
     ) -> None:
-        self._ops.append(self._op_row(entity_of(model), record_id, grid_id, kind, changes, base_version))
+        op = self._op_row(entity_of(model), record_id, grid_id, kind, changes, base_version)
+        self._ops.append(op)
+        self.op_ids.append(op["op_id"])
         self._audits.append(self._audit_row(model, record_id, kind, list(changes)))
 
     def _op_row(
@@ -409,13 +421,56 @@ def from_json(column: Column[Any], value: Any) -> Any:
     return value
 
 
+_PARSERS: dict[type[Synced], dict[str, Callable[[str], Any]]] = {}
+
+
+def _wire_parsers(model: type[Synced]) -> dict[str, Callable[[str], Any]]:
+    """``from_json`` decided once per column: the fields of ``model`` that travel as ISO strings."""
+    if model not in _PARSERS:
+        parsers: dict[str, Callable[[str], Any]] = {}
+        for name, column in field_columns(model).items():
+            if isinstance(column.type, DateTime):
+                parsers[name] = datetime.fromisoformat
+            elif isinstance(column.type, Date):
+                parsers[name] = date.fromisoformat
+        _PARSERS[model] = parsers
+    return _PARSERS[model]
+
+
+def _stored_datetime(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every JSON column value (``json.dumps`` with options builds a new one per call)."""
+
+
+@lru_cache(maxsize=4096)
+def _json_of_strings(values: tuple[str, ...]) -> str:
+    return _JSON.encode(list(values))
+
+
+def _stored_json(value: Any) -> str | None:
+    """A JSON column's value as stored. Lists of strings (tags, the fields an audit entry names) repeat across
+    rows: their text is remembered."""
+    if value is None:
+        return None
+    if type(value) is list and all(type(v) is str for v in value):
+        return _json_of_strings(tuple(value))
+    return _JSON.encode(value)
+
+
 def _storage_converter(column: Column[Any]) -> Callable[[Any], Any] | None:
     """How SQLAlchemy stores a value of ``column`` in SQLite, for inserts that go straight to the driver."""
     kind = column.type
     if isinstance(kind, JSON):
-        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-    if isinstance(kind, DateTime):
-        return lambda v: None if v is None else v.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return _stored_json
+    if isinstance(kind, DateTime):  # SQLAlchemy's SQLite format, "%Y-%m-%d %H:%M:%S.%f"
+        return _stored_datetime
     if isinstance(kind, Date):
         return lambda v: None if v is None else v.isoformat()
     if isinstance(kind, Boolean):

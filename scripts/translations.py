@@ -4,10 +4,12 @@
    (new strings arrive as "unfinished"; translators finish them in Qt Linguist or in the .ts file);
 2. lrelease compiles the .ts into the .qm the app loads.
 With ``--check`` nothing is written: exit 1 if the code has strings the .ts lacks, or any is unfinished.
+With ``--fill FILE.json`` (``{"Context": {"source": "译文"}}``) unfinished messages found in FILE are finished first.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -45,6 +47,24 @@ def lupdate(ts: Path) -> None:
                    capture_output=True)  # fmt: skip
 
 
+def fill(ts: Path, found: dict[str, dict[str, str]]) -> int:
+    """Finish the unfinished messages of ``ts`` that ``found`` translates; the number finished."""
+    tree = ET.parse(ts)
+    done = 0
+    for context in tree.getroot().iter("context"):
+        known = found.get(context.findtext("name") or "", {})
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            source = message.findtext("source") or ""
+            if translation is None or translation.get("type") != "unfinished" or source not in known:
+                continue
+            translation.text = known[source]
+            del translation.attrib["type"]
+            done += 1
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return done
+
+
 def main() -> int:
     if "--check" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
@@ -57,6 +77,10 @@ def main() -> int:
             return 1
         return 0
     lupdate(TS)
+    if "--fill" in sys.argv:
+        found = json.loads(Path(sys.argv[sys.argv.index("--fill") + 1]).read_text(encoding="utf-8"))
+        print(f"finished {fill(TS, found)} messages")
+        lupdate(TS)  # back to lupdate's own layout
     subprocess.run([str(BIN / "pyside6-lrelease"), str(TS), "-qm", str(TS.with_suffix(".qm"))], check=True)
     missing = unfinished(TS)
     if missing:

@@ -18,6 +18,7 @@ import os
 import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.ids import uuid7
 from app.ledger import Ledger
 from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, as_stored, utcnow
+from app.search import rebuild_person_index
 from app.writer import RemoteRecord, WriteTx, update_rows
 from sync.attachments import download_blobs, upload_blobs
 from sync.client import SyncClient, SyncError
@@ -44,6 +46,7 @@ from sync.protocol import (
     OpStatus,
     PullResponse,
     PushRequest,
+    PushResponse,
 )
 
 STATE_OF = {
@@ -74,6 +77,10 @@ class SyncReport:
     """Attachment files uploaded."""
     blobs_down: int = 0
     """Attachment files downloaded."""
+
+
+INDEX_STALE = "search_index_stale"
+"""Sync state: pulled people wait for their search keys (a first pull builds them all at its end)."""
 
 
 def read_state(session: Session) -> dict[str, Any]:
@@ -175,17 +182,24 @@ def _count(session: Session, state: str) -> int:
 _OPERATION_FIELDS = tuple(Operation.model_fields)
 
 
-def pending_operations(session: Session, limit: int) -> list[Operation]:
-    """The oldest pending outbox operations as they travel to the server. Read without the ORM and not validated
-    again (the write path made them): a batch is 500 of them."""
+def pending_operations(session: Session, limit: int, after: int = 0) -> list[Operation]:
+    """The oldest pending outbox operations (after outbox seq ``after``) as they travel to the server. Read without
+    the ORM and not validated again (the write path made them): a batch is 500 of them."""
+    return _pending_batch(session, limit, after)[0]
+
+
+def _pending_batch(session: Session, limit: int, after: int) -> tuple[list[Operation], int]:
+    """``pending_operations`` and the outbox seq of the last one (where the next batch starts)."""
     table = cast(Table, OutboxOp.__table__)
     query = (
-        select(*(table.c[name] for name in _OPERATION_FIELDS))
-        .where(table.c.state == "pending")
+        select(table.c.seq, *(table.c[name] for name in _OPERATION_FIELDS))
+        .where(table.c.state == "pending", table.c.seq > after)
         .order_by(table.c.seq)
         .limit(limit)
     )
-    return [Operation.model_construct(**row) for row in session.execute(query).mappings()]
+    rows = session.execute(query).all()
+    ops = [Operation.model_construct(**dict(zip(_OPERATION_FIELDS, row[1:], strict=True))) for row in rows]
+    return ops, (rows[-1][0] if rows else after)
 
 
 def push_outbox(
@@ -195,47 +209,68 @@ def push_outbox(
     progress: Callable[[str, int], None] | None = None,
     batch_size: int = MAX_BATCH,
 ) -> None:
-    """Send every pending operation, a batch at a time; each batch's answers are recorded in one transaction."""
-    while True:
+    """Send every pending operation, a batch at a time, in outbox order; each batch's answers are recorded in one
+    transaction. The next batch goes out as soon as this one is answered and is on its way while these answers
+    are recorded and the batch after is read (a batch is only sent once every batch before it was answered)."""
+
+    def read(after: int) -> tuple[list[Operation], int]:
         with ledger.read() as session:
-            ops = pending_operations(session, batch_size)
-        if not ops:
-            return
+            return _pending_batch(session, batch_size, after)
+
+    def send(ops: list[Operation]) -> PushResponse:
         request = PushRequest.model_construct(protocol=PROTOCOL_VERSION, batch_id=uuid7(), operations=ops)
         crash_point("batch-built")
-        answer = client.push(request)
-        crash_point("sent")
-        now = utcnow()
-        answers = [
-            {
-                "op_id": result.op_id,
-                "state": STATE_OF[result.status],
-                "reason": result.reason,
-                "server_version": result.version,
-                "conflicts": result.conflicts or None,
-                "answered_at": now,
-            }
-            for result in answer.results
-        ]
-        half = len(answers) // 2
-        with ledger.write() as tx:
-            table = cast(Table, OutboxOp.__table__)
-            update_rows(tx.session, table, answers[:half], key="op_id")
-            crash_point("reply-half-applied")
-            update_rows(tx.session, table, answers[half:], key="op_id")
-            _take_server_values(tx, ops, answer.results)
-        report.pushed += len(ops)
-        for result in answer.results:
-            if result.status is OpStatus.APPLIED:
-                report.applied += 1
-            elif result.status is OpStatus.DUPLICATE:
-                report.duplicates += 1
-            elif result.status is OpStatus.CONFLICT:
-                report.conflicts += 1
-            else:
-                report.rejected += 1
-        if progress:
-            progress("上传", report.pushed)
+        return client.push(request)
+
+    sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="push")
+    try:
+        ops, last = read(0)
+        coming = sender.submit(send, ops) if ops else None
+        following, last = read(last) if ops else ([], last)
+        while coming is not None:
+            answer = coming.result()
+            crash_point("sent")
+            coming = sender.submit(send, following) if following else None
+            _record_answers(ledger, ops, answer, report)
+            if progress:
+                progress("上传", report.pushed)
+            ops = following
+            following, last = read(last) if coming is not None else ([], last)
+    finally:
+        # After an error, a batch still on its way is not waited for (it may be retrying a dead server).
+        sender.shutdown(wait=False, cancel_futures=True)
+
+
+def _record_answers(ledger: Ledger, ops: list[Operation], answer: PushResponse, report: SyncReport) -> None:
+    now = utcnow()
+    answers = [
+        {
+            "op_id": result.op_id,
+            "state": STATE_OF[result.status],
+            "reason": result.reason,
+            "server_version": result.version,
+            "conflicts": result.conflicts or None,
+            "answered_at": now,
+        }
+        for result in answer.results
+    ]
+    half = len(answers) // 2
+    with ledger.write() as tx:
+        table = cast(Table, OutboxOp.__table__)
+        update_rows(tx.session, table, answers[:half], key="op_id")
+        crash_point("reply-half-applied")
+        update_rows(tx.session, table, answers[half:], key="op_id")
+        _take_server_values(tx, ops, answer.results)
+    report.pushed += len(ops)
+    for result in answer.results:
+        if result.status is OpStatus.APPLIED:
+            report.applied += 1
+        elif result.status is OpStatus.DUPLICATE:
+            report.duplicates += 1
+        elif result.status is OpStatus.CONFLICT:
+            report.conflicts += 1
+        else:
+            report.rejected += 1
 
 
 def pull_changes(
@@ -245,39 +280,64 @@ def pull_changes(
     progress: Callable[[str, int], None] | None = None,
     page_size: int = MAX_PAGE,
 ) -> bool:
-    """Pull every page; True when the server's epoch changed and the run must start again."""
-    while True:
-        with ledger.read() as session:
-            state = read_state(session)
-        cursor = int(state.get("cursor") or 0)
-        page = client.pull(cursor, page_size)
-        crash_point("pull-page-fetched")
-        if state.get("epoch") and page.epoch != state["epoch"]:
-            with ledger.write() as tx:
-                tx.session.execute(update(OutboxOp).where(OutboxOp.state == "sent").values(state="pending"))
-                _set_state(tx, cursor=0, epoch=page.epoch)
-            report.epoch_changed = True
-            return True
-        try:
-            _apply_page(ledger, page)
-        except IntegrityError:
-            _apply_page(ledger, page, unlink=True)
-        report.pulled += len(page.changes)
+    """Pull every page; True when the server's epoch changed and the run must start again.
+
+    The next page is fetched while this one is applied (the server's time and the laptop's overlap); each page
+    is applied with its cursor in one transaction, so a page lost to a crash is simply fetched again."""
+    with ledger.read() as session:
+        state = read_state(session)
+    cursor = int(state.get("cursor") or 0)
+    # From the start (a new laptop, a new epoch) nearly everything arrives: search keys are built once at the end
+    # instead of page by page. The flag, saved with the first page, survives a crash until the index is rebuilt.
+    defer = cursor == 0 or bool(state.get(INDEX_STALE))
+    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull")
+    try:
+        coming: Future[PullResponse] | None = fetcher.submit(client.pull, cursor, page_size)
+        while coming is not None:
+            page = coming.result()
+            crash_point("pull-page-fetched")
+            if state.get("epoch") and page.epoch != state["epoch"]:
+                with ledger.write() as tx:
+                    tx.session.execute(
+                        update(OutboxOp).where(OutboxOp.state == "sent").values(state="pending")
+                    )
+                    _set_state(tx, cursor=0, epoch=page.epoch)
+                report.epoch_changed = True
+                return True
+            coming = fetcher.submit(client.pull, page.cursor, page_size) if page.more else None
+            try:
+                _apply_page(ledger, page, defer=defer)
+            except IntegrityError:
+                _apply_page(ledger, page, unlink=True, defer=defer)
+            state["epoch"] = page.epoch
+            report.pulled += len(page.changes)
+            if progress:
+                progress("下载", report.pulled)
+    finally:
+        # After an error, a page still on its way is not waited for (it may be retrying a dead server).
+        fetcher.shutdown(wait=False, cancel_futures=True)
+    if defer:
         if progress:
-            progress("下载", report.pulled)
-        if not page.more:
-            return False
+            progress("建立索引", report.pulled)
+        with ledger.write() as tx:
+            rebuild_person_index(tx)
+            _set_state(tx, **{INDEX_STALE: False})
+    return False
 
 
-def _apply_page(ledger: Ledger, page: PullResponse, unlink: bool = False) -> None:
+def _apply_page(ledger: Ledger, page: PullResponse, unlink: bool = False, defer: bool = False) -> None:
     """Apply a pulled page and save its cursor, in one transaction.
 
     Foreign keys are checked at commit, so a page may bring a child before its parent (or a household and its
     head together). A record of this laptop's grids may point at one outside them (a dispute's party living in
     another grid): the commit then fails, and the page is applied again with ``unlink``, which leaves those
-    references empty on this laptop only (the server keeps them; nothing is sent)."""
-    with ledger.write() as tx:
+    references empty on this laptop only (the server keeps them; nothing is sent).
+
+    Committed without waiting for the disk: a power cut may undo the page and its cursor together, and the next
+    sync fetches it again (the next durable commit takes it to disk)."""
+    with ledger.write(durable=False) as tx:
         tx.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        tx.defer_indexing = defer
         pending = _pending_fields(tx, [c.record_id for c in page.changes])
         half = len(page.changes) // 2
         _apply_changes(tx, page.changes[:half], pending)
@@ -286,7 +346,7 @@ def _apply_page(ledger: Ledger, page: PullResponse, unlink: bool = False) -> Non
         _apply_changes(tx, page.changes[half:], pending)
         if unlink:
             _unlink_missing(tx, {c.entity for c in page.changes})
-        _set_state(tx, cursor=page.cursor, epoch=page.epoch)
+        _set_state(tx, cursor=page.cursor, epoch=page.epoch, **({INDEX_STALE: True} if defer else {}))
 
 
 def _unlink_missing(tx: WriteTx, tables: set[str]) -> None:

@@ -16,7 +16,7 @@ from sync.clock import STATE_KEY as CLOCK_OFFSET
 from sync.clock import skew_warning, span_words
 from sync.engine import read_state
 
-STAGES = {"上传": "正在上传", "下载": "正在下载"}
+STAGES = {"上传": "正在上传", "下载": "正在下载", "建立索引": "正在为查找整理已下载的"}
 """The engine's progress stages, as the status bar says them while a sync runs."""
 CONNECTING = "正在连接乡镇服务器…"
 

@@ -1,7 +1,7 @@
 """The ledger's tables. Importing this package registers every model on ``Base.metadata``."""
 
 from app.models.base import Base, Synced, as_stored, utcnow
-from app.models.bookkeeping import AuditEntry, OutboxOp, SearchKey, SyncState
+from app.models.bookkeeping import AuditEntry, Draft, OutboxOp, SearchKey, SyncState
 from app.models.errands import Errand, ErrandItem, ErrandStep
 from app.models.grid import GridNode, GridPost, Staff
 from app.models.people import Household, HouseholdChange, Person, ResidenceDetail, SpecialGroupRecord
@@ -37,7 +37,7 @@ ENTITY_BY_NAME: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MO
 
 __all__ = [
     "ENTITY_BY_NAME", "SYNCED_MODELS", "Attachment", "AttachmentBlob", "AuditEntry", "Base", "CalendarDay",
-    "CalendarYear", "CodeEntry", "DeadlineRule", "Errand", "ErrandItem", "ErrandStep", "Event", "EventParty",
+    "CalendarYear", "CodeEntry", "DeadlineRule", "Draft", "Errand", "ErrandItem", "ErrandStep", "Event", "EventParty",
     "EventStep", "GridNode", "GridPost", "Household", "HouseholdChange", "InspectionRound", "InspectionVisit",
     "Meeting", "MeetingEvent", "Membership", "Organisation", "OutboxOp", "Person", "Place", "ResidenceDetail",
     "SearchKey", "SentimentLog", "SpecialGroupRecord", "Staff", "SyncState", "Synced", "Tenancy", "as_stored", "utcnow",

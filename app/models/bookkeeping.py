@@ -77,3 +77,22 @@ class SearchKey(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+
+
+class Draft(Base):
+    """A form being typed (草稿), kept every few seconds so a crash or power cut loses nothing. Never synced.
+
+    ``key`` is ``kind:record id`` for an edit, ``kind:new:uuid`` for a record not saved yet; ``state`` is what the
+    form holds (its own JSON shape), ``context`` what the form was opened with (e.g. the grid of a new household).
+    """
+
+    __tablename__ = "draft"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

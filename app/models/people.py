@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced, label
@@ -16,6 +16,11 @@ class Household(Synced, Base):
 
     __tablename__ = "household"
     __record_label__ = "户"
+    # Each order the household list sorts in (migration 0004).
+    __table_args__ = (
+        Index("ix_household_number_id", "number", "id"),
+        Index("ix_household_address_id", "address", "id"),
+    )
 
     number: Mapped[str] = mapped_column(String(32), index=True, info=label("户号"))
     head_id: Mapped[str | None] = mapped_column(String(36), index=True, info=label("户主"))
@@ -52,6 +57,9 @@ class Person(Synced, Base):
     __record_label__ = "人员"
     __table_args__ = (
         Index("ix_person_name_id", "name", "id"),
+        Index("ix_person_sex_id", "sex", "id"),
+        Index("ix_person_residence_class_id", "residence_class", "id"),
+        Index("ix_person_birth_sort", func.ifnull(text("birth_date"), ""), "id"),
         # One live person per ID number; a tombstone keeps its number without blocking a new record.
         Index("uq_person_live_id_number", "id_number", unique=True, sqlite_where=text("deleted = 0")),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced, label
@@ -20,6 +20,12 @@ class Place(Synced, Base):
 
     __tablename__ = "place"
     __record_label__ = "场所"
+    # Each order the place list sorts in (migration 0004).
+    __table_args__ = (
+        Index("ix_place_name_id", "name", "id"),
+        Index("ix_place_kind_id", "kind", "id"),
+        Index("ix_place_address_id", "address", "id"),
+    )
 
     kind: Mapped[str] = mapped_column(String(16), index=True, info=label("场所类型", codes="PlaceKind"))
     name: Mapped[str] = mapped_column(String(100), info=label("名称"))
@@ -58,6 +64,10 @@ class Organisation(Synced, Base):
 
     __tablename__ = "organisation"
     __record_label__ = "组织"
+    __table_args__ = (
+        Index("ix_organisation_name_id", "name", "id"),
+        Index("ix_organisation_kind_id", "kind", "id"),
+    )
 
     kind: Mapped[str] = mapped_column(String(32), index=True, info=label("组织类别", codes="OrgKind"))
     name: Mapped[str] = mapped_column(String(100), info=label("名称"))

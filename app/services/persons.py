@@ -241,3 +241,12 @@ def add_special_group(tx: WriteTx, person: Person, group_code: str, **values: An
     return tx.create(
         SpecialGroupRecord(person_id=person.id, group_code=group_code, grid_id=person.grid_id, **values)
     )
+
+
+def update_special_group(tx: WriteTx, record: SpecialGroupRecord, **values: Any) -> SpecialGroupRecord:
+    """Change a special-group detail record (group, concern level, help situation, details)."""
+    unknown = set(values) - {"group_code", "concern_level", "help_situation", "fields"}
+    if unknown:
+        raise TypeError(f"special-group records have no fields {sorted(unknown)}")
+    tx.update(record, **values)
+    return record

@@ -344,10 +344,13 @@ def test_17_revoked_or_expired_mid_queue_then_enrolled_again(
     with pytest.raises(SyncError) as failed:
         run_sync(laptops.a, progress=stop_the_token_after_the_first_batch, batch_size=8)
     assert failed.value.unauthorised and "重新登记" in failed.value.message
-    assert pending(laptops.a) == 12, "the queue behind the refusal is kept"
+    # 20 operations in batches of 8: the token stops once the first batch's answers are recorded. The second
+    # batch goes out as soon as the first is answered, so it may have arrived before the token stopped.
+    left = pending(laptops.a)
+    assert left in (12, 4), "the queue behind the refusal is kept"
     enrol(laptops.a, server.url, server.admin("enrol-code", "--grids", grid), "采集员甲（新）")
     report = run_sync(laptops.a)
-    assert report.applied == 12 and report.duplicates == 0
+    assert report.applied == left and report.duplicates == 0
     settle(everyone(laptops))
     assert_whole(server.db, everyone(laptops))
 

@@ -23,7 +23,7 @@ import app.services.work as work
 from app.errors import ValidationError
 from app.idcard import make_id_number
 from app.ledger import Ledger
-from app.models import ENTITY_BY_NAME, AuditEntry, Household, OutboxOp, Person
+from app.models import ENTITY_BY_NAME, AuditEntry, Household, OutboxOp, Person, SpecialGroupRecord
 from app.workdays import SpecialDay
 from app.writer import WriteTx, to_json
 from tests.conftest import Township
@@ -170,7 +170,8 @@ def test_every_service_records_its_operations(ledger: Ledger, township: Township
     )
     walk(persons.update_person, fresh(Person, loner.id), phone="138 0938 1234")
     walk(persons.set_residence_detail, fresh(Person, loner.id), {"inflow_cause": "01", "domicile_type": "02"})
-    walk(persons.add_special_group, fresh(Person, loner.id), "released")
+    group = walk(persons.add_special_group, fresh(Person, loner.id), "released")
+    walk(persons.update_special_group, fresh(SpecialGroupRecord, group.id), concern_level="02")
     walk(persons.delete_person, fresh(Person, loner.id))
 
     tenant = walk(persons.register_person, grid_id=g, name="解小东", id_number=pid(6, 1990))

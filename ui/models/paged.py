@@ -1,53 +1,81 @@
-"""One base class for every long list: rows fetched a page at a time by keyset, as the view scrolls."""
+"""One base class for every long list: rows fetched a page at a time by keyset as the view scrolls, sorted and
+filtered in SQL, and changed rows read back one by one after a save instead of the whole list again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 Row = TypeVar("Row")
 Key = Any
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
 
 
 class PagedTableModel(QAbstractTableModel, Generic[Row]):
-    """Rows come from ``fetch(after_key, limit)``; ``key(row)`` is the keyset position of a row.
+    """Rows come from ``fetch_page(after_key, limit)`` in the list's order; ``row_key(row)`` is a row's keyset
+    position (comparable, ascending in the list's order unless ``descending``) and ``row_id(row)`` its record id.
 
-    Subclasses name their ``headers`` and say how a row shows in ``display(row, column)`` (and, if they like,
-    its colours and tooltips in ``decorate(row, column, role)``).
+    Subclasses name their ``headers``, the columns a click on the header sorts by (``sort_columns``: column → sort
+    name understood by their query), say how a row shows in ``display(row, column)`` (and, if they like, its
+    colours and tooltips in ``decorate(row, column, role)``), and read rows back by id in ``fetch_rows(ids)`` for
+    ``refresh_ids``. The sort and the filter text are kept here; the subclass's query reads them.
     """
 
     page_size = 200
     headers: Sequence[str] = ()
+    sort_columns: ClassVar[Mapping[int, str]] = {}
+    decorated_roles: ClassVar[frozenset[int] | None] = None
+    """The roles ``decorate`` answers (None: it is asked for every role but the display). A view asks for about
+    ten roles of each cell it paints; the others are answered None at once, which keeps a scroll step cheap."""
 
-    def __init__(self, fetch: Callable[[Key | None, int], list[Row]], key: Callable[[Row], Key]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._fetch = fetch
-        self._key = key
         self._rows: list[Row] = []
         self._more = True
+        self._positions: dict[str, int] | None = None
+        self.sort_name = ""
+        """The sort name of the current order ("" for the list's default)."""
+        self.sort_column = 0
+        self.descending = False
+        self.filter_text = ""
 
-    def reset(self, fetch: Callable[[Key | None, int], list[Row]] | None = None) -> None:
-        """Start again from the first page (another grid selected, or data changed)."""
+    # -- what a subclass provides ---------------------------------------------------------------------------------
+    def fetch_page(self, after: Key | None, limit: int) -> list[Row]:
+        raise NotImplementedError
+
+    def fetch_rows(self, ids: Sequence[str]) -> list[Row]:
+        """Those of ``ids`` that belong in the list now, read again; the others have left it."""
+        raise NotImplementedError
+
+    def row_key(self, row: Row) -> Key:
+        return row.key  # type: ignore[attr-defined]
+
+    def row_id(self, row: Row) -> str:
+        return str(row.id)  # type: ignore[attr-defined]
+
+    def display(self, row: Row, column: int) -> Any:
+        raise NotImplementedError
+
+    def decorate(self, row: Row, column: int, role: int) -> Any:
+        """Other roles (colour, tooltip) of a cell; none by default."""
+        return None
+
+    def rows_changed(self, rows: Sequence[Row]) -> None:
+        """Called with rows just fetched or read again (to load what they show beside them, e.g. sync badges)."""
+
+    # -- paging ---------------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Start again from the first page (another grid selected, another order or filter, or data changed)."""
         self.beginResetModel()
-        if fetch is not None:
-            self._fetch = fetch
         self._rows = []
+        self._positions = None
         self._more = True
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
-
-    def row_at(self, row: int) -> Row:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
 
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and self._more
@@ -55,36 +83,127 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
     def fetchMore(self, parent: Index) -> None:
         if parent.isValid() or not self._more:
             return
-        after = self._key(self._rows[-1]) if self._rows else None
-        page = self._fetch(after, self.page_size)
+        after = self.row_key(self._rows[-1]) if self._rows else None
+        page = self.fetch_page(after, self.page_size)
         self._more = len(page) == self.page_size
         if page:
+            self.rows_changed(page)
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
             self._rows.extend(page)
+            self._positions = None
             self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Every page (for tests and exports: a view fetches as it scrolls)."""
+        while self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+
+    @property
+    def complete(self) -> bool:
+        """Whether every row of the list is fetched."""
+        return not self._more
+
+    # -- sorting and filtering in SQL -----------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A click on a sortable header: the list again from its first page in that order (others are ignored)."""
+        name = self.sort_columns.get(column)
+        if name is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (name, descending) == (self.sort_name, self.descending) and self._rows:
+            return
+        self.sort_name, self.sort_column, self.descending = name, column, descending
+        self.reset()
+
+    def sort_order(self) -> Qt.SortOrder:
+        return Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
+
+    def set_filter(self, text: str) -> None:
+        text = text.strip()
+        if text != self.filter_text:
+            self.filter_text = text
+            self.reset()
+
+    # -- rows changed by a save -----------------------------------------------------------------------------------
+    def refresh_ids(self, ids: Iterable[str]) -> None:
+        """Read the rows of ``ids`` again and put them right in place: changed ones updated (moved if their sort
+        value changed), ones that left the list removed, new ones inserted where they sort among the rows fetched
+        so far (a new row past the last page fetched is found when scrolling there)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return
+        fresh = {self.row_id(r): r for r in self.fetch_rows(wanted)}
+        if fresh:
+            self.rows_changed(list(fresh.values()))
+        for record_id in wanted:
+            position = self.position_of(record_id)
+            row = fresh.get(record_id)
+            if (
+                position is not None
+                and row is not None
+                and self.row_key(row) == self.row_key(self._rows[position])
+            ):
+                self._rows[position] = row
+                self.dataChanged.emit(self.index(position, 0), self.index(position, self.columnCount() - 1))
+                continue
+            if position is not None:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                del self._rows[position]
+                self._positions = None
+                self.endRemoveRows()
+            if row is not None:
+                self._insert_sorted(row)
+
+    def position_of(self, record_id: str) -> int | None:
+        """The row number of a record among the rows fetched so far."""
+        if self._positions is None:
+            self._positions = {self.row_id(r): i for i, r in enumerate(self._rows)}
+        return self._positions.get(record_id)
+
+    def _before(self, a: Key, b: Key) -> bool:
+        return bool(a > b) if self.descending else bool(a < b)
+
+    def _insert_sorted(self, row: Row) -> None:
+        key = self.row_key(row)
+        if self._more and (not self._rows or not self._before(key, self.row_key(self._rows[-1]))):
+            return  # past the rows fetched so far: it comes with its page
+        low, high = 0, len(self._rows)
+        while low < high:
+            middle = (low + high) // 2
+            if self._before(self.row_key(self._rows[middle]), key):
+                low = middle + 1
+            else:
+                high = middle
+        self.beginInsertRows(QModelIndex(), low, low)
+        self._rows.insert(low, row)
+        self._positions = None
+        self.endInsertRows()
+
+    # -- Qt's model interface -------------------------------------------------------------------------------------
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
 
     def rows(self) -> list[Row]:
         """The rows fetched so far."""
         return list(self._rows)
 
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role == DISPLAY_ROLE:
+            return self.display(self._rows[index.row()], index.column()) if index.isValid() else None
+        roles = self.decorated_roles
+        if (roles is not None and role not in roles) or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, index.column())
-        return self.decorate(row, index.column(), role)
+        return self.decorate(self._rows[index.row()], index.column(), role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
-        return None
-
-    def display(self, row: Row, column: int) -> Any:
-        raise NotImplementedError
-
-    def decorate(self, row: Row, column: int, role: int) -> Any:
-        """Other roles (colour, tooltip) of a cell; none by default."""
         return None

@@ -1,0 +1,337 @@
+"""Input widgets the record editors share: code pickers, typed dates, ID numbers, regions and tags.
+
+Every widget here is keyboard-first: codes are picked by typing part of the code, the name or its pinyin
+initials (``hz`` → 户主); dates are typed as text (``1980-03-05``, ``19800305``, ``1980.3.5``); an ID number is
+checked as it is typed. Input the widget cannot make sense of is marked red and handed to the services as typed,
+so the save is refused with the services' Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
+
+from app import codes
+from app.errors import ValidationError
+from app.idcard import IdNumberInfo, normalise_id_number, parse_id_number, region_name
+
+__all__ = [
+    "CodePicker",
+    "DateEdit",
+    "IdNumberEdit",
+    "RegionPicker",
+    "TagEdit",
+    "parse_date",
+]
+
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Item role holding what a code is found by: "code name initials" in lower case."""
+
+INVALID_STYLE = "background-color: #fde7e9; border: 1px solid #b3261e;"
+
+
+def _mark(widget: QWidget, invalid: bool) -> None:
+    widget.setStyleSheet(INVALID_STYLE if invalid else "")
+    widget.setProperty("invalid", invalid)
+
+
+@lru_cache(maxsize=4096)
+def _initials(name: str) -> str:
+    return "".join(s[:1] for s in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+
+
+class _DisplayCompleter(QCompleter):
+    """Matches on the search role, but puts the item's shown text ("01 户主") into the field."""
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+
+class _CodeCombo(QComboBox):
+    """An editable combo box of (code, name) pairs: ``.code()`` / ``.set_code()``, typed text resolved."""
+
+    codeChanged = Signal(str)
+    """The code now picked ("" when blank; the raw text when it matches no code)."""
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, str]],
+        parent: QWidget | None = None,
+        *,
+        blank: bool = True,
+        pinyin: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(15)
+        self.blank = blank
+        if blank:
+            self.addItem("", "")
+            self.setItemData(0, "", SEARCH_ROLE)
+        for code, name in entries:
+            self.addItem(f"{code} {name}", code)
+            search = f"{code} {name} {_initials(name) if pinyin else ''}".lower()
+            self.setItemData(self.count() - 1, search, SEARCH_ROLE)
+        completer = _DisplayCompleter(self.model(), self)
+        completer.setCompletionRole(SEARCH_ROLE)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        self.setCompleter(completer)
+        self.setCurrentIndex(0)
+        line = self.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(self._tidy)
+        self.currentIndexChanged.connect(self._index_changed)
+        self.editTextChanged.connect(self._text_changed)
+        self._last = self.code()
+
+    # -- the value ---------------------------------------------------------------------------------
+    def code(self) -> str:
+        """The picked code; "" when blank; the typed text itself when it names no code (the save refuses it)."""
+        text = self.currentText().strip()
+        index = self.currentIndex()
+        if index >= 0 and self.itemText(index) == self.currentText():
+            return str(self.itemData(index) or "")
+        if not text:
+            return ""
+        found = self._resolve(text)
+        return str(self.itemData(found)) if found >= 0 else text
+
+    def set_code(self, code: str | None) -> None:
+        code = code or ""
+        index = self.findData(code)
+        if index >= 0:
+            self.setCurrentIndex(index)
+            self.setEditText(self.itemText(index))
+        else:
+            self.setCurrentIndex(-1)
+            self.setEditText(code)
+        self._text_changed(self.currentText())
+
+    def name(self) -> str:
+        """The picked code's name ("" if none)."""
+        code = self.code()
+        index = self.findData(code) if code else -1
+        return self.itemText(index).partition(" ")[2] if index >= 0 else ""
+
+    def is_valid(self) -> bool:
+        return not self.currentText().strip() or self._resolve(self.currentText().strip()) >= 0
+
+    # -- typed text → code -------------------------------------------------------------------------
+    def _resolve(self, text: str) -> int:
+        """The row the typed text means: an exact code, shown text or name, else the only row containing it."""
+        wanted = text.strip()
+        lowered = wanted.lower()
+        contains: list[int] = []
+        for row in range(self.count()):
+            code = str(self.itemData(row) or "")
+            shown = self.itemText(row)
+            if not code:
+                continue
+            if wanted in (code, shown, shown.partition(" ")[2]):
+                return row
+            if lowered and lowered in str(self.itemData(row, SEARCH_ROLE) or ""):
+                contains.append(row)
+        return contains[0] if len(contains) == 1 else -1
+
+    def _tidy(self) -> None:
+        """Leaving the field: show what the typed text resolved to ("hz" → "02 户主")."""
+        text = self.currentText().strip()
+        if not text:
+            if self.blank:
+                self.setCurrentIndex(0)
+            return
+        row = self._resolve(text)
+        if row >= 0 and self.itemText(row) != self.currentText():
+            self.setCurrentIndex(row)
+            self.setEditText(self.itemText(row))
+
+    def _index_changed(self, _index: int) -> None:
+        self._text_changed(self.currentText())
+
+    def _text_changed(self, _text: str) -> None:
+        _mark(self, not self.is_valid())
+        code = self.code()
+        if code != self._last:
+            self._last = code
+            self.codeChanged.emit(code)
+
+
+class CodePicker(_CodeCombo):
+    """Pick a code of a code table (``CodePicker("Relation")``): type the code, the name or pinyin initials."""
+
+    def __init__(
+        self,
+        table: str,
+        parent: QWidget | None = None,
+        *,
+        blank: bool = True,
+        only: Sequence[str] | None = None,
+    ) -> None:
+        self.table = table
+        entries = [(c.code, c.name) for c in codes.table(table).codes if only is None or c.code in only]
+        super().__init__(entries, parent, blank=blank)
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[tuple[str, str], ...]:
+    """(code, full name) of every GB/T 2260 region the ID-number table knows, by code."""
+    from app.idcard import _region_names
+
+    return tuple(sorted(_region_names().items()))
+
+
+class RegionPicker(_CodeCombo):
+    """Pick a GB/T 2260 region (county level): type the 6-digit code or part of the name (秦州, 天水市…)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_regions(), parent, blank=True, pinyin=False)
+        self.setMinimumContentsLength(18)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+    def set_code(self, code: str | None) -> None:
+        if code and self.findData(code) < 0 and region_name(code):
+            self.addItem(f"{code} {region_name(code)}", code)
+        super().set_code(code)
+
+
+_DATE_SPLIT = re.compile(r"^(\d{4})\s*[-./年\s]\s*(\d{1,2})\s*[-./月\s]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str) -> date | None:
+    """A date as people type it: 2026-03-05, 20260305, 2026.3.5, 2026/3/5, 2026年3月5日 (None if not a date)."""
+    text = text.strip().translate({0xFF10 + i: str(i) for i in range(10)})
+    if re.fullmatch(r"\d{8}", text):
+        parts = (text[:4], text[4:6], text[6:])
+    else:
+        match = _DATE_SPLIT.fullmatch(text)
+        if match is None:
+            return None
+        parts = match.groups()  # type: ignore[assignment]
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+class DateEdit(QLineEdit):
+    """A date typed as text; ``.date()`` is None when blank or not a date (then the field is red)."""
+
+    dateChanged = Signal(object)
+    """The date now typed (a ``datetime.date``) or None."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("1980-03-05")
+        self.setMaxLength(16)
+        self.textChanged.connect(self._changed)
+        self.editingFinished.connect(self._tidy)
+        self._last: datetime.date | None = None
+
+    def date(self) -> datetime.date | None:
+        return parse_date(self.text())
+
+    def set_date(self, value: datetime.date | None) -> None:
+        self.setText(value.isoformat() if value is not None else "")
+
+    def is_valid(self) -> bool:
+        return not self.text().strip() or self.date() is not None
+
+    def _changed(self, _text: str) -> None:
+        _mark(self, not self.is_valid())
+        value = self.date()
+        if value != self._last:
+            self._last = value
+            self.dateChanged.emit(value)
+
+    def _tidy(self) -> None:
+        value = self.date()
+        if value is not None and self.text() != value.isoformat():
+            self.setText(value.isoformat())
+
+
+class IdNumberEdit(QLineEdit):
+    """An ID number checked while it is typed: ``checked(info)`` with what it says once it is complete and
+    valid, the problem shown in ``message`` (a label the editor places below) as soon as it is certain."""
+
+    checked = Signal(object)
+    """An ``IdNumberInfo`` when the number is complete and valid, else None."""
+
+    def __init__(self, parent: QWidget | None = None, *, record: str = "") -> None:
+        super().__init__(parent)
+        self.record = record
+        self.setMaxLength(24)
+        self.setPlaceholderText(self.tr("18-digit ID number"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setVisible(False)
+        self.info: IdNumberInfo | None = None
+        self.problem = ""
+        self.textChanged.connect(self._typed)
+        self.editingFinished.connect(self._finished)
+
+    def number(self) -> str:
+        """The number as it will be stored (normalised; 15 digits converted when valid)."""
+        return self.info.number if self.info is not None else normalise_id_number(self.text())
+
+    def _check(self, *, final: bool) -> None:
+        number = normalise_id_number(self.text())
+        info: IdNumberInfo | None = None
+        problem = ""
+        if number:
+            try:
+                info = parse_id_number(number, record=self.record)
+            except ValidationError as exc:
+                complete = len(number) >= 18 or not set(number) <= set("0123456789X")
+                if final or complete:
+                    problem = exc.problem
+        self.problem = problem
+        self.message.setText(problem)
+        self.message.setVisible(bool(problem))
+        _mark(self, bool(problem))
+        if info != self.info:
+            self.info = info
+            self.checked.emit(info)
+
+    def _typed(self, _text: str) -> None:
+        self._check(final=False)
+
+    def _finished(self) -> None:
+        self._check(final=True)
+
+
+_TAG_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+class TagEdit(QLineEdit):
+    """Tags typed in one line, separated by commas, 、 or spaces: ``.tags()`` / ``.set_tags()``."""
+
+    def __init__(self, parent: QWidget | None = None, *, suggestions: Iterable[str] = ()) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("tag 1, tag 2"))
+        words = sorted(set(suggestions))
+        if words:
+            completer = QCompleter(words, self)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.setCompleter(completer)
+
+    def tags(self) -> list[str]:
+        seen: list[str] = []
+        for tag in _TAG_SPLIT.split(self.text()):
+            if tag and tag not in seen:
+                seen.append(tag)
+        return seen
+
+    def set_tags(self, tags: Iterable[str]) -> None:
+        self.setText("，".join(tags))
