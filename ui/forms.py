@@ -346,14 +346,18 @@ def open_editor(
     return dialog
 
 
-def flush_drafts(window: QWidget) -> int:
-    """Write the draft of every open editor with unsaved changes now (the app is closing): the number kept."""
+def close_editors(window: QWidget) -> int:
+    """The app is closing: keep what each open editor holds as a draft (offered at the next start) and close it.
+    Returns how many drafts were kept."""
     kept = 0
     for dialog in _EDITORS_OPEN.pop(id(window), {}).values():
-        if _alive(dialog) and dialog.dirty:
+        if not _alive(dialog):
+            continue
+        if dialog.dirty:
             dialog.keep_draft()
-            dialog.dirty = False  # kept as a draft: closing must not ask again
+            dialog.dirty = False  # kept as a draft: closing must not ask
             kept += 1
+        dialog.close()
     return kept
 
 

@@ -38,7 +38,7 @@ from app.writer import WriteTx
 from ui.forms import RecordDialog, open_editor
 from ui.person_picker import PersonPicker
 from ui.place_editor import chain_tab_order, editor_window, follow_current, make_table
-from ui.widgets import CodePicker
+from ui.widgets import CodePicker, text_field
 
 ROLE_COLUMN = 3
 TWO_NEW = ("non_public_enterprise", "social_org")
@@ -106,22 +106,17 @@ class OrganisationEditor(RecordDialog):
         form.addRow(self.tr("Village or grid:"), self.grid_label)
         self.kind_picker = CodePicker("OrgKind", blank=False)
         form.addRow(self.tr("Organisation &type:"), self.kind_picker)
-        self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(100)
+        self.name_edit = text_field(Organisation.name)
         form.addRow(self.tr("&Name:"), self.name_edit)
-        self.credit_code_edit = QLineEdit()
-        self.credit_code_edit.setMaxLength(18)
+        self.credit_code_edit = text_field(Organisation.credit_code)
         form.addRow(self.tr("&Credit code:"), self.credit_code_edit)
-        self.leader_edit = QLineEdit()
-        self.leader_edit.setMaxLength(64)
+        self.leader_edit = text_field(Organisation.leader_name)
         form.addRow(self.tr("&Leader:"), self.leader_edit)
-        self.phone_edit = QLineEdit()
-        self.phone_edit.setMaxLength(20)
+        self.phone_edit = text_field(Organisation.phone)
         form.addRow(self.tr("&Phone:"), self.phone_edit)
-        self.address_edit = QLineEdit()
-        self.address_edit.setMaxLength(200)
+        self.address_edit = text_field(Organisation.address)
         form.addRow(self.tr("A&ddress:"), self.address_edit)
-        self.established_edit = QLineEdit()
+        self.established_edit = QLineEdit()  # kept in the organisation's details, as 2013 or 2013-05
         self.established_edit.setMaxLength(10)
         self.established_edit.setPlaceholderText("2013-05")
         form.addRow(self.tr("&Established:"), self.established_edit)

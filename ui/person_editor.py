@@ -43,7 +43,7 @@ from app.models import Household, Person, ResidenceDetail, SpecialGroupRecord
 from app.services import households, persons
 from app.writer import WriteTx
 from ui.forms import RecordDialog, open_editor
-from ui.widgets import CodePicker, DateEdit, IdNumberEdit, RegionPicker, TagEdit, parse_date
+from ui.widgets import CodePicker, DateEdit, IdNumberEdit, RegionPicker, TagEdit, parse_date, text_field
 
 RESIDENT_ID = persons.RESIDENT_ID
 CONCERN_LEVELS = (("01", "严重"), ("02", "一般"), ("03", "无"))
@@ -164,8 +164,7 @@ class PersonEditor(RecordDialog):
         # 基本信息
         basic = QGroupBox(self.tr("Basic information"))
         form = QFormLayout(basic)
-        self.name = QLineEdit()
-        self.name.setMaxLength(64)
+        self.name = text_field(Person.name)
         self.id_type = CodePicker("IdType", blank=False)
         self.id_number = IdNumberEdit(record=self.tr("Person"))
         self.id_summary = QLabel()
@@ -177,8 +176,7 @@ class PersonEditor(RecordDialog):
         self.birth_date = DateEdit()
         self.ethnicity = CodePicker("Ethnicity")
         self.former_name = QLineEdit()
-        self.phone = QLineEdit()
-        self.phone.setMaxLength(20)
+        self.phone = text_field(Person.phone)
         form.addRow(self.tr("&Name:"), self.name)
         form.addRow(self.tr("ID &type:"), self.id_type)
         form.addRow(self.tr("&ID number:"), self.id_number)

@@ -47,7 +47,7 @@ from app.services.common import live
 from app.writer import WriteTx
 from ui.forms import RecordDialog, open_editor
 from ui.person_picker import PersonPicker
-from ui.widgets import CodePicker, DateEdit, parse_date
+from ui.widgets import CodePicker, DateEdit, parse_date, text_field
 
 RENTAL = "rental"
 COMPLEX = "complex"
@@ -139,11 +139,9 @@ class PlaceEditor(RecordDialog):
         form.addRow(self.tr("Grid:"), self.grid_label)
         self.kind_picker = CodePicker("PlaceKind", blank=False)
         form.addRow(self.tr("Place t&ype:"), self.kind_picker)
-        self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(100)
+        self.name_edit = text_field(Place.name)
         form.addRow(self.tr("&Name:"), self.name_edit)
-        self.address_edit = QLineEdit()
-        self.address_edit.setMaxLength(200)
+        self.address_edit = text_field(Place.address)
         form.addRow(self.tr("A&ddress:"), self.address_edit)
 
         self.renting_use = CodePicker("RentingUse")
@@ -163,8 +161,7 @@ class PlaceEditor(RecordDialog):
         self.owner_picker = PersonPicker(self.ledger)
         self.owner_label.setBuddy(self.owner_picker)
         form.addRow(self.owner_label, self.owner_picker)
-        self.phone_edit = QLineEdit()
-        self.phone_edit.setMaxLength(20)
+        self.phone_edit = text_field(Place.phone)
         form.addRow(self.tr("&Phone:"), self.phone_edit)
 
         self.rooms_spin = QSpinBox()

@@ -157,7 +157,10 @@ class SearchBox(QLineEdit):
         tree = self.results
         corner = self.mapTo(self.window_, QPoint(0, self.height()))
         rows = sum(1 + group.childCount() for group in tree.groups())
-        row_height = max(tree.sizeHintForRow(0), self.fontMetrics().height() + 6)
+        # Rows are of one height (uniform): the panel is as tall as its rows, up to the window's bottom.
+        row_height = tree.sizeHintForRow(0)
+        if row_height <= 0:
+            row_height = self.fontMetrics().height() + 6
         height = min(
             rows * row_height + 2 * tree.frameWidth() + 4, max(160, self.window_.height() - corner.y() - 8)
         )

@@ -13,14 +13,15 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from pypinyin import Style, lazy_pinyin
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
 
 from app import codes
 from app.errors import ValidationError
 from app.idcard import IdNumberInfo, normalise_id_number, parse_id_number, region_name
+from app.pinyin import first_letters
 
 __all__ = [
     "CodePicker",
@@ -37,14 +38,28 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 INVALID_STYLE = "background-color: #fde7e9; border: 1px solid #b3261e;"
 
 
+def text_field(column: Any, placeholder: str = "") -> QLineEdit:
+    """A line edit for a text column of a model (``Place.name``): it takes no more than the column holds."""
+    line = QLineEdit()
+    length = getattr(column.type, "length", None)
+    if length:
+        line.setMaxLength(int(length))
+    if placeholder:
+        line.setPlaceholderText(placeholder)
+    return line
+
+
 def _mark(widget: QWidget, invalid: bool) -> None:
+    """Red when invalid; the style sheet is set only when that changes (each setting re-styles the widget)."""
+    if bool(widget.property("invalid")) == invalid:
+        return
     widget.setStyleSheet(INVALID_STYLE if invalid else "")
     widget.setProperty("invalid", invalid)
 
 
 @lru_cache(maxsize=4096)
 def _initials(name: str) -> str:
-    return "".join(s[:1] for s in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+    return first_letters(name)
 
 
 class _DisplayCompleter(QCompleter):
@@ -73,13 +88,15 @@ class _CodeCombo(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
         self.blank = blank
+        self._rows: list[tuple[int, str]] = []
+        """(row, search text) of every code, and below each exact spelling (code, shown text, name) → row:
+        what typed text means is worked out here, not by asking the combo box row by row."""
+        self._exact: dict[str, int] = {}
         if blank:
             self.addItem("", "")
             self.setItemData(0, "", SEARCH_ROLE)
         for code, name in entries:
-            self.addItem(f"{code} {name}", code)
-            search = f"{code} {name} {_initials(name) if pinyin else ''}".lower()
-            self.setItemData(self.count() - 1, search, SEARCH_ROLE)
+            self.add_code(code, name, pinyin)
         completer = _DisplayCompleter(self.model(), self)
         completer.setCompletionRole(SEARCH_ROLE)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -94,6 +111,17 @@ class _CodeCombo(QComboBox):
         self.currentIndexChanged.connect(self._index_changed)
         self.editTextChanged.connect(self._text_changed)
         self._last = self.code()
+
+    def add_code(self, code: str, name: str, pinyin: bool = True) -> None:
+        shown = f"{code} {name}"
+        self.addItem(shown, code)
+        row = self.count() - 1
+        search = f"{code} {name} {_initials(name) if pinyin else ''}".lower()
+        self.setItemData(row, search, SEARCH_ROLE)
+        if code:
+            self._rows.append((row, search))
+            for spelling in (code, shown, name):
+                self._exact.setdefault(spelling, row)
 
     # -- the value ---------------------------------------------------------------------------------
     def code(self) -> str:
@@ -131,17 +159,12 @@ class _CodeCombo(QComboBox):
     def _resolve(self, text: str) -> int:
         """The row the typed text means: an exact code, shown text or name, else the only row containing it."""
         wanted = text.strip()
+        if wanted in self._exact:
+            return self._exact[wanted]
         lowered = wanted.lower()
-        contains: list[int] = []
-        for row in range(self.count()):
-            code = str(self.itemData(row) or "")
-            shown = self.itemText(row)
-            if not code:
-                continue
-            if wanted in (code, shown, shown.partition(" ")[2]):
-                return row
-            if lowered and lowered in str(self.itemData(row, SEARCH_ROLE) or ""):
-                contains.append(row)
+        if not lowered:
+            return -1
+        contains = [row for row, search in self._rows if lowered in search]
         return contains[0] if len(contains) == 1 else -1
 
     def _tidy(self) -> None:
@@ -183,6 +206,13 @@ class CodePicker(_CodeCombo):
         super().__init__(entries, parent, blank=blank)
 
 
+def preload() -> None:
+    """Read what the first editor would otherwise wait for (pypinyin's dictionaries, the region table), while the
+    window stands idle after it opens."""
+    _initials("户主")
+    _regions()
+
+
 @lru_cache(maxsize=1)
 def _regions() -> tuple[tuple[str, str], ...]:
     """(code, full name) of every GB/T 2260 region the ID-number table knows, by code."""
@@ -200,8 +230,13 @@ class RegionPicker(_CodeCombo):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
     def set_code(self, code: str | None) -> None:
-        if code and self.findData(code) < 0 and region_name(code):
-            self.addItem(f"{code} {region_name(code)}", code)
+        """A county code, or a finer 12-digit division code (shown with its county's name)."""
+        if code and self.findData(code) < 0:
+            name = region_name(code) or (
+                region_name(code[:6]) if len(code) == 12 and code.isdigit() else None
+            )
+            if name:
+                self.add_code(code, name, pinyin=False)
         super().set_code(code)
 
 

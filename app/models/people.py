@@ -20,6 +20,7 @@ class Household(Synced, Base):
     __table_args__ = (
         Index("ix_household_number_id", "number", "id"),
         Index("ix_household_address_id", "address", "id"),
+        Index("ix_household_live_grid", "grid_id", sqlite_where=text("deleted = 0")),
     )
 
     number: Mapped[str] = mapped_column(String(32), index=True, info=label("户号"))
@@ -60,6 +61,7 @@ class Person(Synced, Base):
         Index("ix_person_sex_id", "sex", "id"),
         Index("ix_person_residence_class_id", "residence_class", "id"),
         Index("ix_person_birth_sort", func.ifnull(text("birth_date"), ""), "id"),
+        Index("ix_person_live_grid", "grid_id", sqlite_where=text("deleted = 0")),
         # One live person per ID number; a tombstone keeps its number without blocking a new record.
         Index("uq_person_live_id_number", "id_number", unique=True, sqlite_where=text("deleted = 0")),
     )

@@ -5,6 +5,7 @@ record; edits to different fields merge; the same field edited twice waits for a
 from __future__ import annotations
 
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -20,6 +21,7 @@ from app.search import search_people
 from app.services import households, persons, work
 from sync.client import Backoff, SyncClient, SyncError
 from sync.engine import (
+    INDEX_STALE,
     SyncReport,
     client_for,
     one_run_at_a_time,
@@ -29,6 +31,7 @@ from sync.engine import (
     run_sync,
 )
 from sync.protocol import PushRequest
+from tests.conftest import PASSPHRASE
 from tests.sync.conftest import Laptops, Server, start_server
 
 ID_1 = make_id_number("620502", date(1966, 4, 12), 17)
@@ -340,3 +343,72 @@ def test_enrolling_without_a_server_says_so_and_leaves_the_laptop_unenrolled(
             assert not read_state(session).get("token")
     finally:
         ledger.close()
+
+
+def new_laptop(tmp_path: Path, empty_ledger_file: Path, server: Server, grid_id: str) -> Ledger:
+    """A laptop enrolled now, after the others have been working: its first pull brings everything."""
+    from sync.engine import enrol
+
+    path = tmp_path / "c" / "ledger.db"
+    path.parent.mkdir()
+    shutil.copyfile(empty_ledger_file, path)
+    ledger = Ledger.open(path, PASSPHRASE, actor="c")
+    enrol(ledger, server.url, server.admin("enrol-code", "--grids", grid_id), "采集员丙")
+    return ledger
+
+
+def test_a_first_pull_builds_the_search_keys_once_at_its_end(
+    laptops: Laptops, server: Server, tmp_path: Path, empty_ledger_file: Path
+) -> None:
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    laptop = new_laptop(tmp_path, empty_ledger_file, server, laptops.township.grid_a.id)
+    try:
+        stages: list[str] = []
+        run_sync(laptop, progress=lambda stage, _n: stages.append(stage))
+        assert stages[-1] == "建立索引"
+        with laptop.read() as session:
+            assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
+            assert [h.name for h in search_people(session, ID_2[-6:])] == ["单桂兰"]
+            assert not read_state(session)[INDEX_STALE]
+        # Later pulls index page by page: no rebuild.
+        with laptops.a.write() as tx:
+            households.register_household(
+                tx, grid_id=laptops.township.grid_a.id, members=[{"name": "解放", "relation": "02"}]
+            )
+        run_sync(laptops.a)
+        stages.clear()
+        run_sync(laptop, progress=lambda stage, _n: stages.append(stage))
+        assert "建立索引" not in stages
+        with laptop.read() as session:
+            assert [h.name for h in search_people(session, "xiefang")] == ["解放"]
+    finally:
+        laptop.close()
+
+
+def test_a_first_pull_cut_short_builds_its_search_keys_when_it_finishes(
+    laptops: Laptops, server: Server, tmp_path: Path, empty_ledger_file: Path
+) -> None:
+    register_family(laptops.a, laptops)
+    run_sync(laptops.a)
+    laptop = new_laptop(tmp_path, empty_ledger_file, server, laptops.township.grid_a.id)
+    try:
+
+        def cut_after_the_first_page(stage: str, _count: int) -> None:
+            if stage == "下载":
+                raise SyncError("the network went away", offline=True)
+
+        client = quick(laptop)
+        with pytest.raises(SyncError):
+            pull_changes(laptop, client, SyncReport(), progress=cut_after_the_first_page, page_size=3)
+        client.close()
+        with laptop.read() as session:
+            state = read_state(session)
+            assert state[INDEX_STALE] and state["cursor"] > 0
+            assert count(laptop, Person) == 0 or search_people(session, "zgc") == []
+        run_sync(laptop)  # the pull goes on from its cursor, then builds every key
+        with laptop.read() as session:
+            assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
+            assert not read_state(session)[INDEX_STALE]
+    finally:
+        laptop.close()

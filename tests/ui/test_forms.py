@@ -222,8 +222,7 @@ def test_closing_the_app_keeps_drafts_and_the_next_start_offers_them(
     dialog = forms.open_editor(window, "place", grid_id=township.grid_a.id)
     assert isinstance(dialog, PhoneBook)
     type_text(qtbot, dialog.name, "党群服务中心")
-    assert forms.flush_drafts(window) == 1
-    dialog.close()  # no question: the typing is kept as a draft
+    assert forms.close_editors(window) == 1  # no question: the typing is kept as a draft
     assert not dialog.isVisible()
 
     later = Window(ledger)
@@ -249,8 +248,7 @@ def test_discarding_offered_drafts_asks_again_then_drops_them(
     qtbot.addWidget(window)
     dialog = forms.open_editor(window, "place", grid_id=township.grid_a.id)
     type_text(qtbot, dialog.findChild(QLineEdit), "草稿")
-    forms.flush_drafts(window)
-    dialog.close()
+    forms.close_editors(window)
     clicks: list[Callable[[], None]] = []
 
     def answer(buttons: list[QMessageBox.StandardButton]) -> None:

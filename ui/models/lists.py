@@ -49,6 +49,8 @@ class RecordTableModel(PagedTableModel[R], Generic[R]):
 
     spec: RecordList[R]
     decorated_roles: ClassVar[frozenset[int] | None] = frozenset()
+    column_chars: ClassVar[Mapping[int, int]] = {}
+    """Starting widths of columns in digits (a Chinese character is about two): what they usually hold fits."""
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__()
@@ -151,6 +153,7 @@ class BadgedTableModel(RecordTableModel[R], Generic[R]):
 class HouseholdTableModel(BadgedTableModel[HouseholdRow]):
     spec = repositories.HOUSEHOLDS
     sort_columns: ClassVar[Mapping[int, str]] = {0: "number", 3: "address"}
+    column_chars: ClassVar[Mapping[int, int]] = {0: 21, 1: 8, 2: 6, 4: 14, 5: 8}
     badge_column = 5
 
     def __init__(self, ledger: Ledger) -> None:
@@ -181,6 +184,7 @@ class HouseholdTableModel(BadgedTableModel[HouseholdRow]):
 class PersonTableModel(BadgedTableModel[PersonRow]):
     spec = repositories.PEOPLE
     sort_columns: ClassVar[Mapping[int, str]] = {0: "name", 1: "sex", 2: "birth_date", 7: "residence_class"}
+    column_chars: ClassVar[Mapping[int, int]] = {0: 8, 1: 6, 2: 12, 3: 20, 4: 9, 5: 21, 6: 13, 7: 9, 9: 8}
     badge_column = 9
 
     def __init__(self, ledger: Ledger) -> None:
@@ -216,6 +220,7 @@ class PersonTableModel(BadgedTableModel[PersonRow]):
 class PlaceTableModel(RecordTableModel[PlaceRow]):
     spec = repositories.PLACES
     sort_columns: ClassVar[Mapping[int, str]] = {0: "name", 1: "kind", 2: "address"}
+    column_chars: ClassVar[Mapping[int, int]] = {0: 30, 1: 12, 3: 12, 4: 6}
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger)
@@ -233,6 +238,7 @@ class PlaceTableModel(RecordTableModel[PlaceRow]):
 class OrganisationTableModel(RecordTableModel[OrganisationRow]):
     spec = repositories.ORGANISATIONS
     sort_columns: ClassVar[Mapping[int, str]] = {0: "name", 1: "kind"}
+    column_chars: ClassVar[Mapping[int, int]] = {1: 16, 2: 8, 3: 6}
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger)

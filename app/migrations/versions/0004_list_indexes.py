@@ -36,9 +36,14 @@ def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, list(columns), unique=False)
     op.create_index("ix_person_birth_sort", "person", [sa.text("ifnull(birth_date, '')"), "id"], unique=False)
+    # The tree's counts per grid, read from the index alone.
+    for table in ("household", "person"):
+        op.create_index(f"ix_{table}_live_grid", table, ["grid_id"], sqlite_where=sa.text("deleted = 0"))
 
 
 def downgrade() -> None:
+    for table in ("household", "person"):
+        op.drop_index(f"ix_{table}_live_grid", table_name=table)
     op.drop_index("ix_person_birth_sort", table_name="person")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
