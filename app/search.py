@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, or_, select, text
@@ -38,15 +39,22 @@ def person_keys(name: str, former_name: str, id_number: str | None) -> set[str]:
     """Every search key of one person."""
     keys: set[str] = set()
     for n in filter(None, (name, former_name)):
-        n = "".join(n.split())
-        keys.update("n:" + s for s in _suffixes(n))
-        reading = read_name(n)
-        for syllables in filter(None, (reading.syllables, reading.alternative)):
-            keys.add("i:" + "".join(s[0] for s in syllables if s))
-            keys.update("p:" + "".join(syllables[i:]) for i in range(len(syllables)))
+        keys.update(_name_keys(n))
     if id_number:
         keys.add("d:" + id_number[::-1])
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> frozenset[str]:
+    """The keys a name gives (a township has far fewer names than people)."""
+    n = "".join(name.split())
+    keys = {"n:" + s for s in _suffixes(n)}
+    reading = read_name(n)
+    for syllables in filter(None, (reading.syllables, reading.alternative)):
+        keys.add("i:" + "".join(s[0] for s in syllables if s))
+        keys.update("p:" + "".join(syllables[i:]) for i in range(len(syllables)))
+    return frozenset(keys)
 
 
 def _index_people(tx: WriteTx, rows: Sequence[Mapping[str, Any]], fresh: bool, rebuild: bool = False) -> None:

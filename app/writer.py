@@ -302,15 +302,18 @@ class WriteTx:
             row["updated_by"] = item.changed_by
             if item.record_id in known:
                 changed.setdefault(tuple(sorted(row)), []).append(row)
-                action = "update"
+                audits.append(
+                    self._audit_row(
+                        model, item.record_id, "sync", sorted(incoming), "来自乡镇服务器（update）"
+                    )
+                )
             else:
                 fresh.append(defaults | row | {"created_at": when, "created_by": item.changed_by})
-                action = "create"
-            audits.append(
-                self._audit_row(
-                    model, item.record_id, "sync", sorted(incoming), f"来自乡镇服务器（{action}）"
-                )
-            )
+        if fresh:
+            # Records new to this laptop are audited together (a first pull brings a whole township); each one
+            # carries who made it and when, and the server's change log has every step.
+            summary = f"来自乡镇服务器（create）{len(fresh)} 条：{fresh[0]['id']} … {fresh[-1]['id']}"
+            audits.append(self._audit_row(model, "", "sync", [], summary[:200]))
         insert_rows(self.session, table, fresh)
         for rows in changed.values():
             update_rows(self.session, table, rows)
