@@ -417,7 +417,10 @@ def _apply_changes(tx: WriteTx, changes: Sequence[Change], pending: dict[str, se
 
 
 def _pending_fields(tx: WriteTx, record_ids: list[str]) -> dict[str, set[str]]:
+    """Fields of these records with local changes still waiting to be sent (they keep their local value)."""
     fields: dict[str, set[str]] = defaultdict(set)
+    if tx.session.scalar(select(OutboxOp.seq).where(OutboxOp.state == "pending").limit(1)) is None:
+        return fields  # nothing waits (a new laptop's first pull): no need to look record by record
     for start in range(0, len(record_ids), 500):
         rows = tx.session.execute(
             select(OutboxOp.record_id, OutboxOp.changes).where(

@@ -24,7 +24,7 @@ TOWNSHIP = "*"
 """The grid list of the township's own device: every grid."""
 MAX_BATCH = 500
 """Operations per push request (each batch costs a commit, an fsync, on both sides)."""
-MAX_PAGE = 5000
+MAX_PAGE = 10000
 """Changes per pull page."""
 
 
