@@ -30,11 +30,12 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.errors import ValidationError
-from app.models import GridNode, Membership, Organisation, Person
+from app.models import Membership, Organisation, Person
 from app.privacy import mask_id_number, mask_phone
 from app.services import places
 from app.services.common import live
 from app.writer import WriteTx
+from ui import widgets
 from ui.forms import RecordDialog, open_editor
 from ui.person_picker import PersonPicker
 from ui.place_editor import chain_tab_order, editor_window, follow_current, make_table
@@ -223,16 +224,12 @@ class OrganisationEditor(RecordDialog):
         return super().eventFilter(watched, event)
 
     def show_grid(self, grid_id: str | None) -> None:
-        node = None
-        if grid_id:
-            with self.ledger.read() as session:
-                node = session.get(GridNode, grid_id)
-        if node is None:
-            self.grid_label.setText(self.tr("None chosen: choose a village or grid in the grid tree first"))
-            self.grid_label.setStyleSheet("color: #b3261e;")
-        else:
-            self.grid_label.setText(f"{node.name}（{node.code}）")
-            self.grid_label.setStyleSheet("")
+        widgets.show_grid(
+            self.grid_label,
+            self.ledger,
+            grid_id,
+            self.tr("None chosen: choose a village or grid in the grid tree first"),
+        )
 
     def show_kind(self, kind: str) -> None:
         """The credit code row for registered bodies only; the roles offered for the kind."""

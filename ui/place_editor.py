@@ -39,12 +39,13 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.errors import ValidationError
-from app.models import GridNode, Person, Place, Tenancy
+from app.models import Person, Place, Tenancy
 from app.privacy import mask_id_number, mask_phone
 from app.search import PersonHit
 from app.services import places
 from app.services.common import live
 from app.writer import WriteTx
+from ui import widgets
 from ui.forms import RecordDialog, open_editor
 from ui.person_picker import PersonPicker
 from ui.widgets import CodePicker, DateEdit, parse_date, text_field
@@ -319,16 +320,12 @@ class PlaceEditor(RecordDialog):
         return super().eventFilter(watched, event)
 
     def show_grid(self, grid_id: str | None) -> None:
-        node = None
-        if grid_id:
-            with self.ledger.read() as session:
-                node = session.get(GridNode, grid_id)
-        if node is None:
-            self.grid_label.setText(self.tr("No grid chosen: choose a grid in the grid tree first"))
-            self.grid_label.setStyleSheet("color: #b3261e;")
-        else:
-            self.grid_label.setText(f"{node.name}（{node.code}）")
-            self.grid_label.setStyleSheet("")
+        widgets.show_grid(
+            self.grid_label,
+            self.ledger,
+            grid_id,
+            self.tr("No grid chosen: choose a grid in the grid tree first"),
+        )
 
     def show_kind(self, kind: str) -> None:
         """Show the rows of the place kind's sub-form and hide the others."""

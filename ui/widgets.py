@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
 from app import codes
 from app.errors import ValidationError
 from app.idcard import IdNumberInfo, normalise_id_number, parse_id_number, region_name
+from app.ledger import Ledger
+from app.models import GridNode
 from app.pinyin import first_letters
 
 __all__ = [
@@ -47,6 +49,20 @@ def text_field(column: Any, placeholder: str = "") -> QLineEdit:
     if placeholder:
         line.setPlaceholderText(placeholder)
     return line
+
+
+def show_grid(label: QLabel, ledger: Ledger, grid_id: str | None, missing: str) -> None:
+    """Name the grid a record is in on ``label`` ("李家村第一网格（620502101201001）"), or say ``missing`` in red."""
+    node = None
+    if grid_id:
+        with ledger.read() as session:
+            node = session.get(GridNode, grid_id)
+    if node is None:
+        label.setText(missing)
+        label.setStyleSheet("color: #b3261e;")
+    else:
+        label.setText(f"{node.name}（{node.code}）")
+        label.setStyleSheet("")
 
 
 def _mark(widget: QWidget, invalid: bool) -> None:
