@@ -249,26 +249,18 @@ class RecordDialog(QDialog):
         """Nothing typed would be lost, or the person chose to save it (and it saved) or to discard it."""
         if not self.dirty:
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            QApplication.translate("RecordDialog", "Unsaved changes"),
-            QApplication.translate("RecordDialog", "Save the changes to %1?").replace(
-                "%1", self.draft_title()
-            ),
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+        tr = "RecordDialog"
+        answer = question(
             self,
+            QApplication.translate(tr, "Unsaved changes"),
+            QApplication.translate(tr, "Save the changes to %1?").replace("%1", self.draft_title()),
+            {
+                QMessageBox.StandardButton.Save: QApplication.translate(tr, "Save"),
+                QMessageBox.StandardButton.Discard: QApplication.translate(tr, "Discard"),
+                QMessageBox.StandardButton.Cancel: QApplication.translate(tr, "Keep editing"),
+            },
+            default=QMessageBox.StandardButton.Cancel,
         )
-        box.button(QMessageBox.StandardButton.Save).setText(QApplication.translate("RecordDialog", "Save"))
-        box.button(QMessageBox.StandardButton.Discard).setText(
-            QApplication.translate("RecordDialog", "Discard")
-        )
-        box.button(QMessageBox.StandardButton.Cancel).setText(
-            QApplication.translate("RecordDialog", "Keep editing")
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        answer = box.exec()
         if answer == QMessageBox.StandardButton.Save:
             return self.save_now()
         if answer == QMessageBox.StandardButton.Discard:
@@ -289,6 +281,21 @@ class RecordDialog(QDialog):
             event.accept()
         else:
             event.ignore()
+
+
+def question(
+    parent: QWidget,
+    title: str,
+    text: str,
+    buttons: dict[QMessageBox.StandardButton, str],
+    default: QMessageBox.StandardButton,
+) -> int:
+    """A question with buttons named in words (保存 / 不保存 / 继续编辑), not Qt's defaults: the button chosen."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    for button, label in buttons.items():
+        box.addButton(button).setText(label)
+    box.setDefaultButton(default)
+    return box.exec()
 
 
 # -- small helpers editors share ------------------------------------------------------------------------
@@ -370,28 +377,21 @@ def restore_drafts(window: QWidget, *, ask: bool = True) -> list[RecordDialog]:
         return []
     if ask:
         titles = "\n".join(f"· {d.title}" for d in waiting[:10])
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        answer = question(
+            window,
             QApplication.translate("drafts", "Unsaved entries found"),
             QApplication.translate(
                 "drafts", "%1 entries were not saved when GridDesk last closed:\n%2\n\nOpen them to finish?"
             )
             .replace("%1", str(len(waiting)))
             .replace("%2", titles),
-            QMessageBox.StandardButton.Open
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Ignore,
-            window,
+            {
+                QMessageBox.StandardButton.Open: QApplication.translate("drafts", "Open them"),
+                QMessageBox.StandardButton.Discard: QApplication.translate("drafts", "Discard them"),
+                QMessageBox.StandardButton.Ignore: QApplication.translate("drafts", "Ask me next time"),
+            },
+            default=QMessageBox.StandardButton.Open,
         )
-        box.button(QMessageBox.StandardButton.Open).setText(QApplication.translate("drafts", "Open them"))
-        box.button(QMessageBox.StandardButton.Discard).setText(
-            QApplication.translate("drafts", "Discard them")
-        )
-        box.button(QMessageBox.StandardButton.Ignore).setText(
-            QApplication.translate("drafts", "Ask me next time")
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Open)
-        answer = box.exec()
         if answer == QMessageBox.StandardButton.Discard:
             confirm = QMessageBox.question(
                 window,
