@@ -422,6 +422,8 @@ class HouseholdEditor(RecordDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, info.id)
                 self.member_table.setItem(row, column, item)
+        for column in range(self.member_table.columnCount() - 1):  # the last (ID number) stretches
+            self.member_table.resizeColumnToContents(column)
         changes = session.scalars(
             select(HouseholdChange)
             .where(HouseholdChange.household_id == household.id, HouseholdChange.deleted.is_(False))

@@ -283,7 +283,8 @@ class DateEdit(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("1980-03-05")
+        # A format, not a date: a grey example date was taken for a value.
+        self.setPlaceholderText(self.tr("yyyy-mm-dd"))
         self.setMaxLength(16)
         self.textChanged.connect(self._changed)
         self.editingFinished.connect(self._tidy)

@@ -4,22 +4,22 @@
 <context>
     <name>BadgedTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="94"/>
+        <location filename="../../ui/models/lists.py" line="100"/>
         <source>Needs you</source>
         <translation>需处理</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="95"/>
+        <location filename="../../ui/models/lists.py" line="101"/>
         <source>Waiting</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="98"/>
+        <location filename="../../ui/models/lists.py" line="104"/>
         <source>A change to this record was not taken by the township server: see Needs attention</source>
         <translation>此记录的修改未被乡镇服务器接受，请在“需要处理”中查看</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="102"/>
+        <location filename="../../ui/models/lists.py" line="108"/>
         <source>Changes to this record wait to be sent</source>
         <translation>此记录有修改等待上传</translation>
     </message>
@@ -80,6 +80,14 @@
         <location filename="../../ui/coverage.py" line="258"/>
         <source>Saved to %1</source>
         <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>DateEdit</name>
+    <message>
+        <location filename="../../ui/widgets.py" line="287"/>
+        <source>yyyy-mm-dd</source>
+        <translation>年-月-日</translation>
     </message>
 </context>
 <context>
@@ -341,173 +349,173 @@
         <translation>户变动历史(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="441"/>
+        <location filename="../../ui/household_editor.py" line="443"/>
         <source>%1 members</source>
         <translation>%1 名成员</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="448"/>
+        <location filename="../../ui/household_editor.py" line="450"/>
         <source>Member moved in</source>
         <translation>成员迁入</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="449"/>
+        <location filename="../../ui/household_editor.py" line="451"/>
         <source>Member moved out</source>
         <translation>成员迁出</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="450"/>
+        <location filename="../../ui/household_editor.py" line="452"/>
         <source>Head changed</source>
         <translation>变更户主</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="451"/>
-        <location filename="../../ui/household_editor.py" line="719"/>
+        <location filename="../../ui/household_editor.py" line="453"/>
+        <location filename="../../ui/household_editor.py" line="721"/>
         <source>Split</source>
         <translation>分户</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="452"/>
+        <location filename="../../ui/household_editor.py" line="454"/>
         <source>Split off from another household</source>
         <translation>由他户分出</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="453"/>
+        <location filename="../../ui/household_editor.py" line="455"/>
         <source>Merged another household in</source>
         <translation>合户（他户并入本户）</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="454"/>
+        <location filename="../../ui/household_editor.py" line="456"/>
         <source>Merged into another household</source>
         <translation>合户（并入他户后注销）</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="455"/>
+        <location filename="../../ui/household_editor.py" line="457"/>
         <source>Moved to another grid</source>
         <translation>迁移网格</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="499"/>
+        <location filename="../../ui/household_editor.py" line="501"/>
         <source>Household %1</source>
         <translation>户 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="499"/>
+        <location filename="../../ui/household_editor.py" line="501"/>
         <source>(new)</source>
         <translation>（新户）</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="503"/>
+        <location filename="../../ui/household_editor.py" line="505"/>
         <source>New household</source>
         <translation>登记新户</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="565"/>
+        <location filename="../../ui/household_editor.py" line="567"/>
         <source>Select a member first.</source>
         <translation>请先选择一位成员。</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="573"/>
+        <location filename="../../ui/household_editor.py" line="575"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="611"/>
+        <location filename="../../ui/household_editor.py" line="613"/>
         <source>Make %1 the head of this household?</source>
         <translation>将 %1 设为本户户主？</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="618"/>
+        <location filename="../../ui/household_editor.py" line="620"/>
         <source>head of %1</source>
         <translation>户 %1 的户主</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="629"/>
+        <location filename="../../ui/household_editor.py" line="631"/>
         <source>Change relation</source>
         <translation>修改与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="629"/>
+        <location filename="../../ui/household_editor.py" line="631"/>
         <source>Relation of %1 to the head:</source>
         <translation>%1 与户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="658"/>
+        <location filename="../../ui/household_editor.py" line="660"/>
         <source>Household number (or part of it):</source>
         <translation>户号（可输入部分）：</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="663"/>
+        <location filename="../../ui/household_editor.py" line="665"/>
         <source>No household number contains “%1”.</source>
         <translation>没有户号包含“%1”的户。</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="666"/>
+        <location filename="../../ui/household_editor.py" line="668"/>
         <source>Household:</source>
         <translation>户：</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="677"/>
+        <location filename="../../ui/household_editor.py" line="679"/>
         <source>Move %1 to household</source>
         <translation>将 %1 迁往其他户</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="684"/>
+        <location filename="../../ui/household_editor.py" line="686"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="685"/>
+        <location filename="../../ui/household_editor.py" line="687"/>
         <source>Relation to the new head:</source>
         <translation>与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="696"/>
+        <location filename="../../ui/household_editor.py" line="698"/>
         <source>Move %1 to household %2?</source>
         <translation>将 %1 迁入户 %2？</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="714"/>
+        <location filename="../../ui/household_editor.py" line="716"/>
         <source>Select the members to split off first.</source>
         <translation>请先选择要分出的成员。</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="719"/>
+        <location filename="../../ui/household_editor.py" line="721"/>
         <source>Head of the new household:</source>
         <translation>新户户主：</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="725"/>
+        <location filename="../../ui/household_editor.py" line="727"/>
         <source>Split %1 into a new household?</source>
         <translation>将 %1 分出为新户？</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="732"/>
+        <location filename="../../ui/household_editor.py" line="734"/>
         <source>split of %1</source>
         <translation>户 %1 分户</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="735"/>
+        <location filename="../../ui/household_editor.py" line="737"/>
         <source>Merge a household into this one</source>
         <translation>合户：将其他户并入本户</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="742"/>
+        <location filename="../../ui/household_editor.py" line="744"/>
         <source>Merge household %1 into this one? Its members join this household and it is closed.</source>
         <translation>将户 %1 并入本户？其成员将迁入本户，原户注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="750"/>
+        <location filename="../../ui/household_editor.py" line="752"/>
         <source>merge into %1</source>
         <translation>合户到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="764"/>
+        <location filename="../../ui/household_editor.py" line="766"/>
         <source>Move this household and its members to %1?</source>
         <translation>将本户及其成员迁移到“%1”？</translation>
     </message>
     <message>
-        <location filename="../../ui/household_editor.py" line="770"/>
+        <location filename="../../ui/household_editor.py" line="772"/>
         <source>grid of %1</source>
         <translation>户 %1 的网格</translation>
     </message>
@@ -515,42 +523,42 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="155"/>
+        <location filename="../../ui/models/lists.py" line="162"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="155"/>
+        <location filename="../../ui/models/lists.py" line="162"/>
         <source>Head</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="155"/>
+        <location filename="../../ui/models/lists.py" line="162"/>
         <source>Members</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="155"/>
+        <location filename="../../ui/models/lists.py" line="162"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="155"/>
+        <location filename="../../ui/models/lists.py" line="162"/>
         <source>Tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="156"/>
+        <location filename="../../ui/models/lists.py" line="163"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="160"/>
+        <location filename="../../ui/models/lists.py" line="167"/>
         <source>A change to this household or a member was not taken by the township server: see Needs attention</source>
         <translation>本户或其成员的修改未被乡镇服务器接受，请在“需要处理”中查看</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="162"/>
+        <location filename="../../ui/models/lists.py" line="169"/>
         <source>Changes to this household or its members wait to be sent</source>
         <translation>本户或其成员有修改等待上传</translation>
     </message>
@@ -558,7 +566,7 @@
 <context>
     <name>IdNumberEdit</name>
     <message>
-        <location filename="../../ui/widgets.py" line="274"/>
+        <location filename="../../ui/widgets.py" line="326"/>
         <source>18-digit ID number</source>
         <translation>18位身份证号</translation>
     </message>
@@ -651,223 +659,211 @@ Value to keep:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main.py" line="182"/>
+        <location filename="../../ui/main.py" line="187"/>
         <source>GridDesk — grid ledger</source>
         <translation>网格台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="193"/>
+        <location filename="../../ui/main.py" line="198"/>
         <source>Filter by household no., head, address or tag</source>
         <translation>按户号、户主、地址或户标签筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="196"/>
+        <location filename="../../ui/main.py" line="201"/>
         <source>Filter by name, pinyin initials or last digits of ID</source>
         <translation>按姓名、拼音首字母或身份证号后几位筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="198"/>
+        <location filename="../../ui/main.py" line="203"/>
         <source>Filter by name, address, owner or kind</source>
         <translation>按名称、地址、房主/负责人或场所类型筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="200"/>
+        <location filename="../../ui/main.py" line="205"/>
         <source>Filter by name, person in charge or kind</source>
         <translation>按名称、负责人或组织类别筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="208"/>
-        <source>Places</source>
-        <translation>场所</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main.py" line="209"/>
-        <source>Organisations</source>
-        <translation>组织</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main.py" line="223"/>
+        <location filename="../../ui/main.py" line="230"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="230"/>
+        <location filename="../../ui/main.py" line="237"/>
         <source>User: %1</source>
         <translation>用户：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="231"/>
+        <location filename="../../ui/main.py" line="238"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="274"/>
+        <location filename="../../ui/main.py" line="281"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="277"/>
+        <location filename="../../ui/main.py" line="284"/>
         <source>New &amp;household…</source>
         <translation>新建户(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="280"/>
+        <location filename="../../ui/main.py" line="287"/>
         <source>New &amp;person…</source>
         <translation>新建人员(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="282"/>
+        <location filename="../../ui/main.py" line="289"/>
         <source>New p&amp;lace…</source>
         <translation>新建场所(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="284"/>
+        <location filename="../../ui/main.py" line="291"/>
         <source>New &amp;organisation…</source>
         <translation>新建组织(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="290"/>
+        <location filename="../../ui/main.py" line="297"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="292"/>
+        <location filename="../../ui/main.py" line="299"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="295"/>
+        <location filename="../../ui/main.py" line="302"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="301"/>
+        <location filename="../../ui/main.py" line="308"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="303"/>
+        <location filename="../../ui/main.py" line="310"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="304"/>
+        <location filename="../../ui/main.py" line="311"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="308"/>
+        <location filename="../../ui/main.py" line="315"/>
         <source>&amp;Households</source>
         <translation>户(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="309"/>
+        <location filename="../../ui/main.py" line="316"/>
         <source>&amp;People</source>
         <translation>人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
+        <location filename="../../ui/main.py" line="317"/>
         <source>P&amp;laces</source>
         <translation>场所(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="311"/>
+        <location filename="../../ui/main.py" line="318"/>
         <source>&amp;Organisations</source>
         <translation>组织(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="322"/>
+        <location filename="../../ui/main.py" line="329"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="324"/>
+        <location filename="../../ui/main.py" line="331"/>
         <source>Sync &amp;now</source>
         <translation>立即同步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="326"/>
+        <location filename="../../ui/main.py" line="333"/>
         <source>Needs &amp;attention…</source>
         <translation>需要处理(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="328"/>
+        <location filename="../../ui/main.py" line="335"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="329"/>
+        <location filename="../../ui/main.py" line="336"/>
         <source>Grid &amp;coverage…</source>
         <translation>网格覆盖情况(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="330"/>
+        <location filename="../../ui/main.py" line="337"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="332"/>
+        <location filename="../../ui/main.py" line="339"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="335"/>
+        <location filename="../../ui/main.py" line="342"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="336"/>
+        <location filename="../../ui/main.py" line="343"/>
         <source>&amp;About GridDesk</source>
         <translation>关于网格台账(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="428"/>
+        <location filename="../../ui/main.py" line="435"/>
         <source>About GridDesk</source>
         <translation>关于网格台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="430"/>
+        <location filename="../../ui/main.py" line="437"/>
         <source>GridDesk %1
 The grid ledger for village and community grid workers: households, people, places, organisations, kept on this laptop (encrypted) and synced with the township server.</source>
         <translation>网格台账 %1
 供村（社区）网格员使用的网格台账：户、人员、场所、组织，加密保存在本机，并与乡镇服务器同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="439"/>
-        <location filename="../../ui/main.py" line="469"/>
-        <location filename="../../ui/main.py" line="472"/>
+        <location filename="../../ui/main.py" line="446"/>
+        <location filename="../../ui/main.py" line="476"/>
+        <location filename="../../ui/main.py" line="479"/>
         <source>Sync: %1</source>
         <translation>同步：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="441"/>
+        <location filename="../../ui/main.py" line="448"/>
         <source>Click to see the changes that need attention</source>
         <translation>点击查看需要处理的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="448"/>
+        <location filename="../../ui/main.py" line="455"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="452"/>
+        <location filename="../../ui/main.py" line="459"/>
         <source>This laptop is not enrolled with the township server yet: ask the township for an enrolment code (griddesk enrol).</source>
         <translation>本机尚未登记到乡镇服务器：请向乡镇信息员索取登记码（griddesk enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="502"/>
+        <location filename="../../ui/main.py" line="509"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="206"/>
-        <location filename="../../ui/main.py" line="502"/>
+        <location filename="../../ui/main.py" line="509"/>
         <source>Households</source>
         <translation>户数</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="207"/>
-        <location filename="../../ui/main.py" line="502"/>
+        <location filename="../../ui/main.py" line="509"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
@@ -898,12 +894,12 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>OrganisationEditor</name>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="106"/>
+        <location filename="../../ui/organisation_editor.py" line="107"/>
         <source>Village or grid:</source>
         <translation>所属村（网格）：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="108"/>
+        <location filename="../../ui/organisation_editor.py" line="109"/>
         <source>Organisation &amp;type:</source>
         <translation>组织类别(&amp;T)：</translation>
     </message>
@@ -913,117 +909,117 @@ The grid ledger for village and community grid workers: households, people, plac
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="114"/>
+        <location filename="../../ui/organisation_editor.py" line="113"/>
         <source>&amp;Credit code:</source>
         <translation>统一社会信用代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="117"/>
+        <location filename="../../ui/organisation_editor.py" line="115"/>
         <source>&amp;Leader:</source>
         <translation>负责人(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="120"/>
+        <location filename="../../ui/organisation_editor.py" line="117"/>
         <source>&amp;Phone:</source>
         <translation>联系电话(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="123"/>
+        <location filename="../../ui/organisation_editor.py" line="119"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="127"/>
+        <location filename="../../ui/organisation_editor.py" line="123"/>
         <source>&amp;Established:</source>
         <translation>成立时间(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="129"/>
+        <location filename="../../ui/organisation_editor.py" line="125"/>
         <source>Members</source>
         <translation>组织成员</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="133"/>
+        <location filename="../../ui/organisation_editor.py" line="129"/>
         <source>&amp;Member:</source>
         <translation>成员(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="136"/>
+        <location filename="../../ui/organisation_editor.py" line="132"/>
         <source>&amp;Role:</source>
         <translation>职务(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="139"/>
+        <location filename="../../ui/organisation_editor.py" line="135"/>
         <source>&amp;Add member</source>
         <translation>添加成员(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="148"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="148"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="148"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="148"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>Role (F2 to change)</source>
         <translation>职务（按 F2 修改）</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="156"/>
+        <location filename="../../ui/organisation_editor.py" line="152"/>
         <source>Open per&amp;son</source>
         <translation>查看人员(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="158"/>
+        <location filename="../../ui/organisation_editor.py" line="154"/>
         <source>Remo&amp;ve member</source>
         <translation>移除成员(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="236"/>
+        <location filename="../../ui/organisation_editor.py" line="231"/>
         <source>None chosen: choose a village or grid in the grid tree first</source>
         <translation>未选择：请先在网格树中选择村或网格</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="262"/>
+        <location filename="../../ui/organisation_editor.py" line="254"/>
         <source>Member: type a name and pick the person from the list first.</source>
         <translation>成员：请先输入姓名，并从列表中选择一人。</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="265"/>
+        <location filename="../../ui/organisation_editor.py" line="257"/>
         <source>%1 is already a member.</source>
         <translation>%1 已是该组织成员。</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="346"/>
+        <location filename="../../ui/organisation_editor.py" line="338"/>
         <source>Saved with the organisation</source>
         <translation>保存组织时一并保存</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="453"/>
+        <location filename="../../ui/organisation_editor.py" line="445"/>
         <source>Organisation</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="456"/>
+        <location filename="../../ui/organisation_editor.py" line="448"/>
         <source>(no name yet)</source>
         <translation>（尚未填写名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="461"/>
+        <location filename="../../ui/organisation_editor.py" line="453"/>
         <source>New organisation</source>
         <translation>新建组织</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="462"/>
+        <location filename="../../ui/organisation_editor.py" line="454"/>
         <source>Organisation: %1</source>
         <translation>组织：%1</translation>
     </message>
@@ -1031,22 +1027,22 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>OrganisationTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="235"/>
+        <location filename="../../ui/models/lists.py" line="245"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="235"/>
+        <location filename="../../ui/models/lists.py" line="245"/>
         <source>Kind</source>
         <translation>组织类别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="235"/>
+        <location filename="../../ui/models/lists.py" line="245"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="235"/>
+        <location filename="../../ui/models/lists.py" line="245"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
@@ -1059,306 +1055,306 @@ The grid ledger for village and community grid workers: households, people, plac
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="170"/>
+        <location filename="../../ui/person_editor.py" line="169"/>
         <source>Person</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="174"/>
+        <location filename="../../ui/person_editor.py" line="173"/>
         <source>&amp;Relation to head:</source>
         <translation>与户主关系(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="182"/>
+        <location filename="../../ui/person_editor.py" line="180"/>
         <source>&amp;Name:</source>
         <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="183"/>
+        <location filename="../../ui/person_editor.py" line="181"/>
         <source>ID &amp;type:</source>
         <translation>证件类型(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="184"/>
+        <location filename="../../ui/person_editor.py" line="182"/>
         <source>&amp;ID number:</source>
         <translation>身份证号(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="188"/>
+        <location filename="../../ui/person_editor.py" line="186"/>
         <source>&amp;Sex:</source>
         <translation>性别(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="189"/>
+        <location filename="../../ui/person_editor.py" line="187"/>
         <source>&amp;Birth date:</source>
         <translation>出生日期(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="190"/>
+        <location filename="../../ui/person_editor.py" line="188"/>
         <source>&amp;Ethnicity:</source>
         <translation>民族(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="191"/>
+        <location filename="../../ui/person_editor.py" line="189"/>
         <source>&amp;Former name:</source>
         <translation>曾用名(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="192"/>
+        <location filename="../../ui/person_editor.py" line="190"/>
         <source>&amp;Phone:</source>
         <translation>联系电话(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="196"/>
+        <location filename="../../ui/person_editor.py" line="194"/>
         <source>Registered and current residence</source>
         <translation>户籍地与现住地</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="203"/>
+        <location filename="../../ui/person_editor.py" line="201"/>
         <source>Native &amp;place:</source>
         <translation>籍贯(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="204"/>
+        <location filename="../../ui/person_editor.py" line="202"/>
         <source>Re&amp;gistered region:</source>
         <translation>户籍地(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="205"/>
+        <location filename="../../ui/person_editor.py" line="203"/>
         <source>Registered address:</source>
         <translation>户籍门（楼）详址：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="206"/>
+        <location filename="../../ui/person_editor.py" line="204"/>
         <source>C&amp;urrent region:</source>
         <translation>现住地(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="207"/>
+        <location filename="../../ui/person_editor.py" line="205"/>
         <source>Current address:</source>
         <translation>现住门（楼）详址：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="211"/>
+        <location filename="../../ui/person_editor.py" line="209"/>
         <source>Other information</source>
         <translation>其他信息</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="221"/>
+        <location filename="../../ui/person_editor.py" line="219"/>
         <source>&amp;Marital status:</source>
         <translation>婚姻状况(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="222"/>
+        <location filename="../../ui/person_editor.py" line="220"/>
         <source>P&amp;olitical status:</source>
         <translation>政治面貌(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="223"/>
+        <location filename="../../ui/person_editor.py" line="221"/>
         <source>E&amp;ducation:</source>
         <translation>学历(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="224"/>
+        <location filename="../../ui/person_editor.py" line="222"/>
         <source>Religion:</source>
         <translation>宗教信仰：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="225"/>
+        <location filename="../../ui/person_editor.py" line="223"/>
         <source>Occupation:</source>
         <translation>职业：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="226"/>
+        <location filename="../../ui/person_editor.py" line="224"/>
         <source>Workplace:</source>
         <translation>服务处所：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="227"/>
+        <location filename="../../ui/person_editor.py" line="225"/>
         <source>T&amp;ags:</source>
         <translation>人员标签(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="228"/>
+        <location filename="../../ui/person_editor.py" line="226"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="232"/>
+        <location filename="../../ui/person_editor.py" line="230"/>
         <source>Residence class</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="236"/>
+        <location filename="../../ui/person_editor.py" line="234"/>
         <source>Residence &amp;class:</source>
         <translation>人口类别(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="240"/>
+        <location filename="../../ui/person_editor.py" line="238"/>
         <source>Registered residents have no extra fields.</source>
         <translation>户籍人口无需填写附加信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="266"/>
+        <location filename="../../ui/person_editor.py" line="264"/>
         <source>Special groups (sensitive)</source>
         <translation>特殊人群（敏感信息）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="268"/>
+        <location filename="../../ui/person_editor.py" line="266"/>
         <source>Show special-group records…</source>
         <translation>查看特殊人群信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="274"/>
+        <location filename="../../ui/person_editor.py" line="272"/>
         <source>Group</source>
         <translation>人群类别</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="274"/>
+        <location filename="../../ui/person_editor.py" line="272"/>
         <source>Concern level</source>
         <translation>关注程度</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="274"/>
+        <location filename="../../ui/person_editor.py" line="272"/>
         <source>Help situation</source>
         <translation>帮扶情况</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="274"/>
+        <location filename="../../ui/person_editor.py" line="272"/>
         <source>Details</source>
         <translation>详细情况</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="285"/>
+        <location filename="../../ui/person_editor.py" line="283"/>
         <source>Add record…</source>
         <translation>新增…</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="286"/>
+        <location filename="../../ui/person_editor.py" line="284"/>
         <source>Change record…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="326"/>
+        <location filename="../../ui/person_editor.py" line="324"/>
         <source>Reason for moving in</source>
         <translation>流入原因</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="327"/>
+        <location filename="../../ui/person_editor.py" line="325"/>
         <source>Permit type</source>
         <translation>办证类型</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="328"/>
+        <location filename="../../ui/person_editor.py" line="326"/>
         <source>Permit number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="329"/>
+        <location filename="../../ui/person_editor.py" line="327"/>
         <source>Permit valid until</source>
         <translation>证件有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="330"/>
+        <location filename="../../ui/person_editor.py" line="328"/>
         <source>Dwelling type</source>
         <translation>住所类型</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="331"/>
+        <location filename="../../ui/person_editor.py" line="329"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="332"/>
+        <location filename="../../ui/person_editor.py" line="330"/>
         <source>Surname (foreign)</source>
         <translation>外文姓</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="333"/>
+        <location filename="../../ui/person_editor.py" line="331"/>
         <source>Given name (foreign)</source>
         <translation>外文名</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="334"/>
+        <location filename="../../ui/person_editor.py" line="332"/>
         <source>Nationality</source>
         <translation>国籍（地区）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="335"/>
+        <location filename="../../ui/person_editor.py" line="333"/>
         <source>Purpose of stay</source>
         <translation>来华目的</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="336"/>
+        <location filename="../../ui/person_editor.py" line="334"/>
         <source>Arrived on</source>
         <translation>抵达日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="337"/>
+        <location filename="../../ui/person_editor.py" line="335"/>
         <source>Leaving on</source>
         <translation>预计离开日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="338"/>
+        <location filename="../../ui/person_editor.py" line="336"/>
         <source>Reason not registered</source>
         <translation>未落户原因</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="339"/>
+        <location filename="../../ui/person_editor.py" line="337"/>
         <source>Documents held</source>
         <translation>持有证件</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="484"/>
-        <location filename="../../ui/person_editor.py" line="584"/>
+        <location filename="../../ui/person_editor.py" line="482"/>
+        <location filename="../../ui/person_editor.py" line="582"/>
         <source>“%1” is not a date: type it as 1980-03-05.</source>
         <translation>“%1”不是有效日期，请按 1980-03-05 的格式输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="553"/>
+        <location filename="../../ui/person_editor.py" line="551"/>
         <source>(no name)</source>
         <translation>（未填姓名）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="554"/>
-        <location filename="../../ui/person_editor.py" line="562"/>
+        <location filename="../../ui/person_editor.py" line="552"/>
+        <location filename="../../ui/person_editor.py" line="560"/>
         <source>Person %1</source>
         <translation>人员 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="558"/>
+        <location filename="../../ui/person_editor.py" line="556"/>
         <source>New person</source>
         <translation>登记人员</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="560"/>
+        <location filename="../../ui/person_editor.py" line="558"/>
         <source>household %1</source>
         <translation>户 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="697"/>
+        <location filename="../../ui/person_editor.py" line="695"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="702"/>
-        <location filename="../../ui/person_editor.py" line="717"/>
+        <location filename="../../ui/person_editor.py" line="700"/>
+        <location filename="../../ui/person_editor.py" line="715"/>
         <source>Open that person</source>
         <translation>打开该人员</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="703"/>
-        <location filename="../../ui/person_editor.py" line="718"/>
+        <location filename="../../ui/person_editor.py" line="701"/>
+        <location filename="../../ui/person_editor.py" line="716"/>
         <source>Back to the form</source>
         <translation>返回修改</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="714"/>
+        <location filename="../../ui/person_editor.py" line="712"/>
         <source>Same name and birth date</source>
         <translation>同名同出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="716"/>
+        <location filename="../../ui/person_editor.py" line="714"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
@@ -1384,52 +1380,52 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PersonTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="185"/>
+        <location filename="../../ui/models/lists.py" line="193"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="185"/>
+        <location filename="../../ui/models/lists.py" line="193"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="185"/>
+        <location filename="../../ui/models/lists.py" line="193"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="185"/>
+        <location filename="../../ui/models/lists.py" line="193"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="186"/>
+        <location filename="../../ui/models/lists.py" line="194"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="186"/>
+        <location filename="../../ui/models/lists.py" line="194"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="186"/>
+        <location filename="../../ui/models/lists.py" line="194"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="186"/>
+        <location filename="../../ui/models/lists.py" line="194"/>
         <source>Residence class</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="187"/>
+        <location filename="../../ui/models/lists.py" line="195"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="187"/>
+        <location filename="../../ui/models/lists.py" line="195"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -1437,12 +1433,12 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PlaceEditor</name>
     <message>
-        <location filename="../../ui/place_editor.py" line="139"/>
+        <location filename="../../ui/place_editor.py" line="140"/>
         <source>Grid:</source>
         <translation>所属网格：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="141"/>
+        <location filename="../../ui/place_editor.py" line="142"/>
         <source>Place t&amp;ype:</source>
         <translation>场所类型(&amp;Y)：</translation>
     </message>
@@ -1452,214 +1448,214 @@ The grid ledger for village and community grid workers: households, people, plac
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="147"/>
+        <location filename="../../ui/place_editor.py" line="146"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="150"/>
+        <location filename="../../ui/place_editor.py" line="149"/>
         <source>Rental &amp;use:</source>
         <translation>出租用途(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="158"/>
+        <location filename="../../ui/place_editor.py" line="157"/>
         <source>&amp;Category:</source>
         <translation>场所类别(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="160"/>
+        <location filename="../../ui/place_editor.py" line="159"/>
         <source>Service &amp;category:</source>
         <translation>服务类别(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="168"/>
+        <location filename="../../ui/place_editor.py" line="166"/>
         <source>&amp;Phone:</source>
         <translation>联系电话(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="172"/>
-        <location filename="../../ui/place_editor.py" line="178"/>
+        <location filename="../../ui/place_editor.py" line="170"/>
+        <location filename="../../ui/place_editor.py" line="176"/>
         <source>not recorded</source>
         <translation>未填</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="173"/>
+        <location filename="../../ui/place_editor.py" line="171"/>
         <source>&amp;Rooms:</source>
         <translation>房间数(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="179"/>
+        <location filename="../../ui/place_editor.py" line="177"/>
         <source>Floor &amp;area:</source>
         <translation>面积(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="183"/>
+        <location filename="../../ui/place_editor.py" line="181"/>
         <source>Opening &amp;hours:</source>
         <translation>开放时间(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="186"/>
+        <location filename="../../ui/place_editor.py" line="184"/>
         <source>Hidden dan&amp;ger:</source>
         <translation>隐患类型(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="189"/>
+        <location filename="../../ui/place_editor.py" line="187"/>
         <source>Risks found and measures taken (Shift+Enter for a new line)</source>
         <translation>存在的风险及防范措施（Shift+回车换行）</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="191"/>
+        <location filename="../../ui/place_editor.py" line="189"/>
         <source>Ris&amp;k notes:</source>
         <translation>风险说明(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="193"/>
+        <location filename="../../ui/place_editor.py" line="191"/>
         <source>Shift+Enter for a new line</source>
         <translation>Shift+回车换行</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="194"/>
+        <location filename="../../ui/place_editor.py" line="192"/>
         <source>N&amp;otes:</source>
         <translation>备注(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="196"/>
+        <location filename="../../ui/place_editor.py" line="194"/>
         <source>Tenants</source>
         <translation>承租人</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="200"/>
+        <location filename="../../ui/place_editor.py" line="198"/>
         <source>&amp;Tenant:</source>
         <translation>承租人(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="203"/>
+        <location filename="../../ui/place_editor.py" line="201"/>
         <source>&amp;From:</source>
         <translation>起租日期(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="206"/>
+        <location filename="../../ui/place_editor.py" line="204"/>
         <source>Add t&amp;enant</source>
         <translation>添加承租人(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="215"/>
+        <location filename="../../ui/place_editor.py" line="213"/>
         <source>Tenant</source>
         <translation>承租人</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="215"/>
+        <location filename="../../ui/place_editor.py" line="213"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="215"/>
+        <location filename="../../ui/place_editor.py" line="213"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="215"/>
+        <location filename="../../ui/place_editor.py" line="213"/>
         <source>From</source>
         <translation>起租日期</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="215"/>
+        <location filename="../../ui/place_editor.py" line="213"/>
         <source>Until</source>
         <translation>退租日期</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="219"/>
+        <location filename="../../ui/place_editor.py" line="217"/>
         <source>&amp;Moved out on:</source>
         <translation>退租日期(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="222"/>
+        <location filename="../../ui/place_editor.py" line="220"/>
         <source>End tenan&amp;cy</source>
         <translation>办理退租(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="224"/>
+        <location filename="../../ui/place_editor.py" line="222"/>
         <source>Open per&amp;son</source>
         <translation>查看人员(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="226"/>
+        <location filename="../../ui/place_editor.py" line="224"/>
         <source>Remo&amp;ve unsaved</source>
         <translation>移除未保存的(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="330"/>
+        <location filename="../../ui/place_editor.py" line="327"/>
         <source>No grid chosen: choose a grid in the grid tree first</source>
         <translation>未选择网格：请先在网格树中选择网格</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="352"/>
+        <location filename="../../ui/place_editor.py" line="346"/>
         <source>O&amp;wner:</source>
         <translation>房主(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="353"/>
-        <location filename="../../ui/place_editor.py" line="355"/>
+        <location filename="../../ui/place_editor.py" line="347"/>
+        <location filename="../../ui/place_editor.py" line="349"/>
         <source>Responsi&amp;ble person:</source>
         <translation>负责人(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="354"/>
+        <location filename="../../ui/place_editor.py" line="348"/>
         <source>Con&amp;tact:</source>
         <translation>联系人(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="402"/>
+        <location filename="../../ui/place_editor.py" line="396"/>
         <source>Tenant: type a name and pick the person from the list first.</source>
         <translation>承租人：请先输入姓名，并从列表中选择一人。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="408"/>
+        <location filename="../../ui/place_editor.py" line="402"/>
         <source>From: “%1” is not a date; type it like 2025-03-01.</source>
         <translation>起租日期：“%1”不是有效日期，请按 2025-03-01 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="413"/>
+        <location filename="../../ui/place_editor.py" line="407"/>
         <source>%1 is already a tenant here.</source>
         <translation>%1 已是本出租屋的承租人。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="441"/>
+        <location filename="../../ui/place_editor.py" line="435"/>
         <source>Pick the tenant who moved out in the table first.</source>
         <translation>请先在表格中选择要退租的承租人。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="446"/>
+        <location filename="../../ui/place_editor.py" line="440"/>
         <source>Moved out on: type the date the tenant moved out, like 2025-10-31.</source>
         <translation>退租日期：请填写承租人退租的日期，如 2025-10-31。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="461"/>
+        <location filename="../../ui/place_editor.py" line="455"/>
         <source>A saved tenancy stays in the ledger: type the date the tenant moved out and end it.</source>
         <translation>已保存的承租记录不能删除：请填写退租日期并办理退租。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="493"/>
+        <location filename="../../ui/place_editor.py" line="487"/>
         <source>Saved with the place</source>
         <translation>保存场所时一并保存</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="639"/>
+        <location filename="../../ui/place_editor.py" line="633"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="642"/>
+        <location filename="../../ui/place_editor.py" line="636"/>
         <source>(no name yet)</source>
         <translation>（尚未填写名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="647"/>
+        <location filename="../../ui/place_editor.py" line="641"/>
         <source>New place</source>
         <translation>新建场所</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="648"/>
+        <location filename="../../ui/place_editor.py" line="642"/>
         <source>Place: %1</source>
         <translation>场所：%1</translation>
     </message>
@@ -1667,27 +1663,27 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PlaceTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="219"/>
+        <location filename="../../ui/models/lists.py" line="228"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="219"/>
+        <location filename="../../ui/models/lists.py" line="228"/>
         <source>Kind</source>
         <translation>场所类型</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="219"/>
+        <location filename="../../ui/models/lists.py" line="228"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="219"/>
+        <location filename="../../ui/models/lists.py" line="228"/>
         <source>Owner / person in charge</source>
         <translation>房主/负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="220"/>
+        <location filename="../../ui/models/lists.py" line="229"/>
         <source>Tenants</source>
         <translation>承租人数</translation>
     </message>
@@ -1696,7 +1692,6 @@ The grid ledger for village and community grid workers: households, people, plac
     <name>RecordDialog</name>
     <message>
         <location filename="../../ui/forms.py" line="112"/>
-        <location filename="../../ui/forms.py" line="263"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1710,26 +1705,6 @@ The grid ledger for village and community grid workers: households, people, plac
         <source>Save (Enter)</source>
         <translation>保存（回车）</translation>
     </message>
-    <message>
-        <location filename="../../ui/forms.py" line="254"/>
-        <source>Unsaved changes</source>
-        <translation>有未保存的修改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms.py" line="255"/>
-        <source>Save the changes to %1?</source>
-        <translation>是否保存对“%1”的修改？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms.py" line="265"/>
-        <source>Discard</source>
-        <translation>不保存</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms.py" line="268"/>
-        <source>Keep editing</source>
-        <translation>继续编辑</translation>
-    </message>
 </context>
 <context>
     <name>SearchBox</name>
@@ -1739,21 +1714,25 @@ The grid ledger for village and community grid workers: households, people, plac
         <translation>搜索人员、户、场所、组织（Ctrl+F）</translation>
     </message>
     <message>
+        <location filename="../../ui/main.py" line="214"/>
         <location filename="../../ui/search_box.py" line="87"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
+        <location filename="../../ui/main.py" line="213"/>
         <location filename="../../ui/search_box.py" line="88"/>
         <source>Households</source>
         <translation>户</translation>
     </message>
     <message>
+        <location filename="../../ui/main.py" line="215"/>
         <location filename="../../ui/search_box.py" line="89"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
+        <location filename="../../ui/main.py" line="216"/>
         <location filename="../../ui/search_box.py" line="90"/>
         <source>Organisations</source>
         <translation>组织</translation>
@@ -1848,7 +1827,7 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>TagEdit</name>
     <message>
-        <location filename="../../ui/widgets.py" line="322"/>
+        <location filename="../../ui/widgets.py" line="374"/>
         <source>tag 1, tag 2</source>
         <translation>标签1，标签2</translation>
     </message>
@@ -1932,12 +1911,12 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>drafts</name>
     <message>
-        <location filename="../../ui/forms.py" line="371"/>
+        <location filename="../../ui/forms.py" line="382"/>
         <source>Unsaved entries found</source>
         <translation>发现未保存的录入</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="372"/>
+        <location filename="../../ui/forms.py" line="383"/>
         <source>%1 entries were not saved when GridDesk last closed:
 %2
 
@@ -1948,27 +1927,27 @@ Open them to finish?</source>
 是否打开继续录入？</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="382"/>
+        <location filename="../../ui/forms.py" line="389"/>
         <source>Open them</source>
         <translation>打开继续录入</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="384"/>
+        <location filename="../../ui/forms.py" line="390"/>
         <source>Discard them</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="387"/>
+        <location filename="../../ui/forms.py" line="391"/>
         <source>Ask me next time</source>
         <translation>下次再说</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="394"/>
+        <location filename="../../ui/forms.py" line="398"/>
         <source>Discard unsaved entries</source>
         <translation>丢弃未保存的录入</translation>
     </message>
     <message>
-        <location filename="../../ui/forms.py" line="395"/>
+        <location filename="../../ui/forms.py" line="399"/>
         <source>Discard %1 unsaved entries for good?</source>
         <translation>确定永久丢弃这 %1 份未保存的录入吗？</translation>
     </message>
@@ -1976,27 +1955,27 @@ Open them to finish?</source>
 <context>
     <name>unlock</name>
     <message>
-        <location filename="../../ui/main.py" line="590"/>
+        <location filename="../../ui/main.py" line="639"/>
         <source>Passphrase for the ledger in %1:</source>
         <translation>请输入 %1 中台账的口令：</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="595"/>
+        <location filename="../../ui/main.py" line="644"/>
         <source>Unlock ledger</source>
         <translation>打开台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="607"/>
+        <location filename="../../ui/main.py" line="656"/>
         <source>Cannot open ledger</source>
         <translation>无法打开台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="624"/>
+        <location filename="../../ui/main.py" line="673"/>
         <source>No ledger yet</source>
         <translation>尚无台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="625"/>
+        <location filename="../../ui/main.py" line="674"/>
         <source>There is no ledger in %1 yet. Create a demo township with: griddesk --profile DIR demo</source>
         <translation>%1 中还没有台账。可用以下命令创建演示乡镇：griddesk --profile 目录 demo</translation>
     </message>
