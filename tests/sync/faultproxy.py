@@ -175,7 +175,9 @@ class FaultProxy:
                     break
                 method, path, _ = request.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
                 fault = self._take(method, path, len(request))
-                if fault is None:
+                if fault is None or fault.kind == "pass":
+                    # Passed on, and the connection stays open for the next request as a server's would: a
+                    # client that sends its next request at once on this connection must find it there.
                     writer.write(await self._forward(request))
                     await writer.drain()
                     continue
@@ -187,11 +189,8 @@ class FaultProxy:
             writer.close()
 
     async def _inflict(self, fault: Fault, request: bytes, writer: asyncio.StreamWriter) -> None:
-        """Do ``fault`` to this request; the client connection ends afterwards."""
-        if fault.kind == "pass":
-            writer.write(await self._forward(request))
-            await writer.drain()
-        elif fault.kind == "reset":
+        """Do ``fault`` to this request (any but ``pass``); the client connection ends afterwards."""
+        if fault.kind == "reset":
             _reset(writer)
         elif fault.kind == "cut_request":
             await self._forward(request, after=fault.after)
