@@ -237,13 +237,17 @@ class RecordDialog(QDialog):
     def show_error(self, error: LedgerError) -> None:
         if self.handle_error(error):
             return
-        self.error.setText(error.message)
-        self.error.setVisible(True)
         widget = self.field_widgets.get(error.field) if isinstance(error, ValidationError) else None
+        self.say(error.message, widget)
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
+    def say(self, message: str, widget: QWidget | None = None) -> None:
+        """Show a problem above the form ("" hides it), and put the cursor where it is."""
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            if isinstance(widget, QLineEdit):
-                widget.selectAll()
 
     def may_close(self) -> bool:
         """Nothing typed would be lost, or the person chose to save it (and it saved) or to discard it."""

@@ -564,12 +564,8 @@ class HouseholdEditor(RecordDialog):
             person_id = ids[0] if ids else None
         found = next((m for m in self.members_info if m.id == person_id), None)
         if found is None:
-            self._say(self.tr("Select a member first."))
+            self.say(self.tr("Select a member first."))
         return found
-
-    def _say(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
 
     def confirm(self, text: str) -> bool:
         answer = QMessageBox.question(self, self.tr("Confirm"), text)
@@ -583,9 +579,9 @@ class HouseholdEditor(RecordDialog):
                 change(tx, household)
                 ops = list(tx.op_ids)
         except LedgerError as exc:
-            self._say(exc.message)
+            self.say(exc.message)
             return False
-        self._say("")
+        self.say("")
         self.reload()
         assert self.record_id is not None
         hub().saved.emit(self.kind, self.record_id)
@@ -662,7 +658,7 @@ class HouseholdEditor(RecordDialog):
             return None
         found = self.find_households(text)
         if not found:
-            self._say(self.tr("No household number contains “%1”.").replace("%1", text))
+            self.say(self.tr("No household number contains “%1”.").replace("%1", text))
             return None
         choice, ok = QInputDialog.getItem(
             self, title, self.tr("Household:"), [f for _i, f in found], 0, False
@@ -713,7 +709,7 @@ class HouseholdEditor(RecordDialog):
         ids = person_ids or self.selected_member_ids()
         chosen = [m for m in self.members_info if m.id in ids]
         if not chosen:
-            self._say(self.tr("Select the members to split off first."))
+            self.say(self.tr("Select the members to split off first."))
             return False
         if head_id is None:
             names = [m.name for m in chosen]

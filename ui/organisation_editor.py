@@ -241,12 +241,6 @@ class OrganisationEditor(RecordDialog):
         self.role_picker.setCurrentText(typed if typed and typed != "成员" and typed in roles else "成员")
 
     # -- members -----------------------------------------------------------------------------------
-    def say(self, message: str, widget: QWidget | None = None) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def add_member(self) -> None:
         picker = self.member_picker
         person_id = picker.person_id()

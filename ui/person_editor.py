@@ -688,8 +688,7 @@ class PersonEditor(RecordDialog):
         return False
 
     def _duplicate(self, error: DuplicateError) -> bool:
-        self.error.setText(error.message)
-        self.error.setVisible(True)
+        self.say(error.message)
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("Already registered"),

@@ -382,13 +382,6 @@ class PlaceEditor(RecordDialog):
         self.mark_dirty()
 
     # -- tenants -----------------------------------------------------------------------------------
-    def say(self, message: str, widget: QWidget | None = None) -> None:
-        """Show a problem with what was typed above the form, and put the cursor where it is."""
-        self.error.setText(message)
-        self.error.setVisible(True)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def add_tenant(self) -> None:
         picker = self.tenant_picker
         person_id = picker.person_id()
