@@ -12,10 +12,11 @@ included, read once per process.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 
 from app.errors import ValidationError
 
@@ -26,6 +27,7 @@ __all__ = [
     "normalise_id_number",
     "parse_id_number",
     "region_name",
+    "region_names",
 ]
 
 FIELD = "id_number"
@@ -134,6 +136,14 @@ def make_id_number(region: str, birth: date, sequence: int) -> str:
 def region_name(code: str) -> str:
     """The best-effort place name for a 6-digit region code ("" if the code is not in the table)."""
     return _region_names().get(code, "")
+
+
+@lru_cache(maxsize=1)
+def region_names() -> Mapping[str, str]:
+    """The GB/T 2260 region table (行政区划代码): every 6-digit code an ID number may begin with → its full place
+    name, e.g. "620502" → "甘肃省天水市秦州区" (province, city and county; historical codes included, under their
+    newest name). Read once per process; the mapping is read-only."""
+    return MappingProxyType(_region_names())
 
 
 def parse_id_number(

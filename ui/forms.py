@@ -1,4 +1,5 @@
-"""The base of every record editor: Enter saves, Esc asks before discarding, a draft kept while typing.
+"""The base of every record editor: Enter (Ctrl+Enter in notes) saves, Esc asks before discarding, a draft kept
+while typing.
 
 An editor subclasses ``RecordDialog`` and fills in five methods:
 
@@ -10,9 +11,9 @@ An editor subclasses ``RecordDialog`` and fills in five methods:
 
 The base notices changes in every input widget it finds after ``build_form`` (call ``mark_dirty`` for anything
 else), writes the draft to the encrypted ledger a moment after each change, drops it in the same transaction as
-the save, shows a refused save's Chinese message above the form with the field focused, and tells the rest of the
-window through ``hub().saved``. ``open_editor`` opens one editor per record and ``restore_drafts`` offers the drafts
-a crash left behind.
+the save, shows a refused save's message above the form with the field focused (``Refusal`` for a refusal of the
+editor's own, in the UI's language), and tells the rest of the window through ``hub().saved``. ``open_editor``
+opens one editor per record and ``restore_drafts`` offers the drafts a crash left behind.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import uuid
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -55,6 +56,21 @@ EDITORS: dict[str, str] = {
     "organisation": "ui.organisation_editor:OrganisationEditor",
 }
 """Record kind → the editor class that edits it, imported when first opened."""
+
+
+class Refusal(ValidationError):
+    """A save the editor itself refuses before the services are asked (a date it cannot read, no grid chosen).
+
+    Unlike the services' refusals, whose Chinese sentence the domain layer builds, ``message`` is the whole sentence
+    in the UI's language (a tr() string naming the record and the field); ``widget`` is the input to put the cursor
+    in (else the editor's widget for ``field``).
+    """
+
+    def __init__(self, field: str, message: str, widget: QWidget | None = None) -> None:
+        super().__init__(field, "", message)
+        self.message = message
+        self.args = (message,)
+        self.widget = widget
 
 
 class FormHub(QObject):
@@ -116,7 +132,7 @@ class RecordDialog(QDialog):
         )
         save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save_button.setDefault(True)
-        save_button.setToolTip(QApplication.translate("RecordDialog", "Save (Enter)"))
+        save_button.setToolTip(QApplication.translate("RecordDialog", "Save (Enter, or Ctrl+Enter in notes)"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -237,7 +253,11 @@ class RecordDialog(QDialog):
     def show_error(self, error: LedgerError) -> None:
         if self.handle_error(error):
             return
-        widget = self.field_widgets.get(error.field) if isinstance(error, ValidationError) else None
+        widget = None
+        if isinstance(error, Refusal) and error.widget is not None:
+            widget = error.widget
+        elif isinstance(error, ValidationError):
+            widget = self.field_widgets.get(error.field)
         self.say(error.message, widget)
         if isinstance(widget, QLineEdit):
             widget.selectAll()
@@ -271,6 +291,17 @@ class RecordDialog(QDialog):
             self.discard_draft()
             return True
         return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Enter saves from any field, notes included (where Enter starts a new line); Enter saves from a
+        single-line field through the default button, as in every dialog."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()
+            self.accept()
+            return
+        super().keyPressEvent(event)
 
     def reject(self) -> None:
         """Esc or Cancel: ask first when something typed would be lost."""

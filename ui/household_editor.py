@@ -47,12 +47,13 @@ from app.idcard import IdNumberInfo
 from app.models import GridNode, Household, HouseholdChange, Person
 from app.services import households
 from app.writer import WriteTx
-from ui.forms import RecordDialog, hub, open_editor
-from ui.widgets import CodePicker, DateEdit, IdNumberEdit, TagEdit, parse_date
+from ui.forms import RecordDialog, Refusal, hub, open_editor
+from ui.widgets import CodePicker, DateEdit, IdNumberEdit, NoteEdit, TagEdit, note_field, parse_date
 
 HEAD = households.HEAD
 HOUSEHOLD_TEXT_FIELDS = ("number", "group_name", "door_number", "address", "phone", "note")
 HOUSEHOLD_TAGS = ("低保户", "五保户", "脱贫户", "防返贫监测户", "留守", "独居老人", "残疾人", "军属")
+"""Tags offered as typed: values kept in the ledger and synced, so the same words in every UI language."""
 
 
 class MemberRow(QObject):
@@ -103,10 +104,15 @@ class MemberRow(QObject):
     def values(self) -> dict[str, Any]:
         text = self.birth_date.text().strip()
         birth = parse_date(text)
-        record = f"人员“{self.name.text().strip()}”"
         if text and birth is None:
-            raise ValidationError(
-                "birth_date", "出生日期", f"“{text}”不是有效日期，请按 1980-03-05 的格式输入。", record
+            name = self.name.text().strip()
+            record = self.tr("Person “%1”").replace("%1", name) if name else self.tr("Person")
+            raise Refusal(
+                "birth_date",
+                self.tr("%1, birth date: “%2” is not a date; type it like 1980-03-05.")
+                .replace("%1", record)
+                .replace("%2", text),
+                self.birth_date,
             )
         values: dict[str, Any] = {
             "name": self.name.text().strip(),
@@ -182,6 +188,8 @@ class HouseholdEditor(RecordDialog):
     def build_form(self, layout: QVBoxLayout) -> None:
         self.rows: list[MemberRow] = []
         self.members_info: list[MemberInfo] = []
+        self.suggested_number = ""
+        """The 户号 suggested for a new household (left as is, the save numbers the household itself)."""
         self.grid_id: str | None = self.context.get("grid_id")
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
@@ -199,7 +207,7 @@ class HouseholdEditor(RecordDialog):
         self.registry_matches = QCheckBox(self.tr("Living where registered"))
         self.registry_matches.setChecked(True)
         self.tags = TagEdit(suggestions=HOUSEHOLD_TAGS)
-        self.note = QLineEdit()
+        self.note = note_field(Household.note)
         top = QGridLayout()
         pairs = (
             (self.tr("Household &no.:"), self.number), (self.tr("Household &type:"), self.household_type),
@@ -323,13 +331,15 @@ class HouseholdEditor(RecordDialog):
         self.number.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _suggest_number(self) -> None:
-        """Show the number the household will get (the services give it if the field is left as is)."""
+        """Show the number the household will get: the services number it at the save if the field is left as
+        is, so a number another save took meanwhile is not refused but replaced by the next free one."""
         if not self.grid_id:
             return
-        with self.ledger.write() as tx:  # reads only; next_household_number wants the write path's session
-            grid = tx.session.get(GridNode, self.grid_id)
+        with self.ledger.read() as session:
+            grid = session.get(GridNode, self.grid_id)
             if grid is not None:
-                self.number.setText(households.next_household_number(tx, grid.code))
+                self.suggested_number = households.next_household_number(session, grid.code)
+                self.number.setText(self.suggested_number)
 
     # -- member rows of a new household ---------------------------------------------------------------------
     def add_row(self) -> MemberRow:
@@ -349,7 +359,10 @@ class HouseholdEditor(RecordDialog):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         row.used.connect(self._row_used)
-        row.id_number.checked.connect(lambda _i, r=row: self._row_checked(r))
+        # After the field's own check (connected first): a wrong number stays "no info", so ``checked`` alone
+        # would never show its problem.
+        row.id_number.textChanged.connect(lambda _t, r=row: self._row_checked(r))
+        row.id_number.editingFinished.connect(lambda r=row: self._row_checked(r))
         if hasattr(self, "draft_timer"):
             self.watch(self.row_host)  # hooks every row again; a second connection only marks dirty twice
         return row
@@ -360,7 +373,9 @@ class HouseholdEditor(RecordDialog):
 
     def _row_checked(self, row: MemberRow) -> None:
         problems = [
-            f"{r.name.text() or '第' + str(i + 1) + '行'}：{r.id_number.problem}"
+            self.tr("%1: %2")
+            .replace("%2", r.id_number.problem)
+            .replace("%1", r.name.text() or self.tr("Row %1").replace("%1", str(i + 1)))
             for i, r in enumerate(self.rows)
             if r.id_number.problem
         ]
@@ -383,7 +398,7 @@ class HouseholdEditor(RecordDialog):
         self.grid_id = household.grid_id
         for field in HOUSEHOLD_TEXT_FIELDS:
             widget = self.field_widgets[field]
-            assert isinstance(widget, QLineEdit)
+            assert isinstance(widget, QLineEdit | NoteEdit)
             widget.setText(str(getattr(household, field) or ""))
         self.household_type.set_code(household.household_type)
         self.registry_matches.setChecked(bool(household.registry_matches))
@@ -469,8 +484,10 @@ class HouseholdEditor(RecordDialog):
         state: dict[str, Any] = {
             field: widget.text()
             for field in HOUSEHOLD_TEXT_FIELDS
-            if isinstance(widget := self.field_widgets[field], QLineEdit)
+            if isinstance(widget := self.field_widgets[field], QLineEdit | NoteEdit)
         }
+        if self.suggested_number:
+            state["suggested_number"] = self.suggested_number
         state["household_type"] = self.household_type.currentText()
         state["registry_matches"] = self.registry_matches.isChecked()
         state["tags"] = self.tags.text()
@@ -480,8 +497,10 @@ class HouseholdEditor(RecordDialog):
     def restore_state(self, state: dict[str, Any]) -> None:
         for field in HOUSEHOLD_TEXT_FIELDS:
             widget = self.field_widgets[field]
-            if field in state and isinstance(widget, QLineEdit):
+            if field in state and isinstance(widget, QLineEdit | NoteEdit):
                 widget.setText(str(state[field]))
+        if self.record_id is None:
+            self.suggested_number = str(state.get("suggested_number") or "")
         self.household_type.setEditText(str(state.get("household_type", "")))
         self.household_type.set_code(self.household_type.code())
         self.registry_matches.setChecked(bool(state.get("registry_matches", True)))
@@ -509,7 +528,7 @@ class HouseholdEditor(RecordDialog):
         values: dict[str, Any] = {
             field: widget.text().strip()
             for field in HOUSEHOLD_TEXT_FIELDS
-            if isinstance(widget := self.field_widgets[field], QLineEdit)
+            if isinstance(widget := self.field_widgets[field], QLineEdit | NoteEdit)
         }
         values["household_type"] = self.household_type.code()
         values["registry_matches"] = self.registry_matches.isChecked()
@@ -520,7 +539,12 @@ class HouseholdEditor(RecordDialog):
         values = self.values()
         if self.record_id is None:
             if not self.grid_id:
-                raise ValidationError("grid_id", "所属网格", "请先在左侧选择网格再登记户。", "新登记的户")
+                raise Refusal(
+                    "grid_id",
+                    self.tr("New household, grid: choose a grid on the left before registering a household."),
+                )
+            if values["number"] == self.suggested_number:
+                values["number"] = ""  # numbered by the services: the next number still free at this save
             members = [row.values() for row in self.rows if not row.is_empty()]
             self._point_at_rows()
             return households.register_household(
@@ -537,6 +561,7 @@ class HouseholdEditor(RecordDialog):
             self.field_widgets.update(relation=used[0].relation, members=used[0].name)
 
     def handle_error(self, error: LedgerError) -> bool:
+        # The services name a member as 人员“张三” in their (Chinese, by design) refusals: find that row.
         if isinstance(error, ValidationError) and error.record.startswith("人员“"):
             name = error.record[3:-1]
             for row in self.rows:

@@ -29,19 +29,20 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app import codes
-from app.errors import ValidationError
 from app.models import Membership, Organisation, Person
 from app.privacy import mask_id_number, mask_phone
 from app.services import places
 from app.services.common import live
 from app.writer import WriteTx
 from ui import widgets
-from ui.forms import RecordDialog, open_editor
+from ui.forms import RecordDialog, Refusal, hub, open_editor
 from ui.person_picker import PersonPicker
 from ui.place_editor import chain_tab_order, editor_window, follow_current, make_table
 from ui.widgets import CodePicker, text_field
 
 ROLE_COLUMN = 3
+MEMBER_ROLE = "成员"
+"""The role of a member with no office: a value kept in the ledger (and synced), the same in every language."""
 TWO_NEW = ("non_public_enterprise", "social_org")
 """两新组织 and social organisations: registered bodies with a unified social credit code."""
 
@@ -197,6 +198,8 @@ class OrganisationEditor(RecordDialog):
         for widget in (self.member_picker, self.role_picker, self.member_table):
             widget.installEventFilter(self)
 
+        hub().saved.connect(self.saved_elsewhere)
+
         self.show_grid(self.context.get("grid_id"))
         self.kind_picker.set_code(str(self.context.get("kind") or ""))
         self.show_kind(self.kind_picker.code())
@@ -238,7 +241,9 @@ class OrganisationEditor(RecordDialog):
         self.role_picker.clear()
         self.role_picker.addItems(list(roles_for(kind)))
         roles = roles_for(kind)
-        self.role_picker.setCurrentText(typed if typed and typed != "成员" and typed in roles else "成员")
+        self.role_picker.setCurrentText(
+            typed if typed and typed != MEMBER_ROLE and typed in roles else MEMBER_ROLE
+        )
 
     # -- members -----------------------------------------------------------------------------------
     def add_member(self) -> None:
@@ -250,7 +255,7 @@ class OrganisationEditor(RecordDialog):
         if any(m["person_id"] == person_id for m in self.members):
             self.say(self.tr("%1 is already a member.").replace("%1", picker.person_name()), picker)
             return
-        role = self.role_picker.currentText().strip() or "成员"
+        role = self.role_picker.currentText().strip() or MEMBER_ROLE
         hit = picker.hit
         self.members.append(
             {
@@ -270,7 +275,7 @@ class OrganisationEditor(RecordDialog):
                 self.phone_edit.setText(hit.phone)
         self.error.setVisible(False)
         picker.clear_person()
-        self.role_picker.setCurrentText("成员")
+        self.role_picker.setCurrentText(MEMBER_ROLE)
         self.show_members(select=len(self.members) - 1)
         self.mark_dirty()
         picker.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -336,6 +341,62 @@ class OrganisationEditor(RecordDialog):
             table.selectRow(select)
         self.member_selected()
 
+    def saved_elsewhere(self, kind: str, record_id: str) -> None:
+        """A save (another editor, an undo) touched this organisation or one of its members: show the members
+        table as the ledger now has it."""
+        if (kind == self.kind and record_id == self.record_id) or (
+            kind == "person" and any(m["person_id"] == record_id for m in self.members)
+        ):
+            self.reread_members()
+
+    def reread_members(self) -> None:
+        """Read the members table again, keeping what this form has not saved yet (members added or removed,
+        roles changed); the other fields keep what is typed in them."""
+        chosen = self.selected_member()
+        mine = {m["membership_id"]: m for m in self.members if m["membership_id"] is not None}
+        unsaved = [m for m in self.members if m["membership_id"] is None]
+        with self.ledger.read() as session:
+            organisation = session.get(Organisation, self.record_id) if self.record_id else None
+            rows = places.MemberRow.of_organisation(session, organisation) if organisation is not None else []
+            people = {m["person_id"]: session.get(Person, m["person_id"]) for m in unsaved}
+        members = []
+        for row in rows:
+            if row.membership_id in self.removed:
+                continue
+            typed = mine.get(row.membership_id)
+            role_changed_here = typed is not None and typed["role"] != typed["saved_role"]
+            members.append(
+                {
+                    "membership_id": row.membership_id,
+                    "person_id": row.person_id,
+                    "name": row.name,
+                    "id_number": mask_id_number(row.id_number),
+                    "phone": mask_phone(row.phone),
+                    "role": typed["role"] if typed is not None and role_changed_here else row.role,
+                    "saved_role": row.role,
+                }
+            )
+        for m in unsaved:
+            person = people.get(m["person_id"])
+            if person is not None:
+                m |= {
+                    "name": person.name,
+                    "id_number": mask_id_number(person.id_number),
+                    "phone": mask_phone(person.phone),
+                }
+            members.append(m)
+        self.members = members
+        keep = next(
+            (
+                i
+                for i, m in enumerate(members)
+                if chosen is not None
+                and (m["membership_id"], m["person_id"]) == (chosen["membership_id"], chosen["person_id"])
+            ),
+            None,
+        )
+        self.show_members(select=keep)
+
     # -- load, draft, save -------------------------------------------------------------------------
     def load(self, session: Session) -> None:
         organisation = session.get_one(Organisation, self.record_id)
@@ -390,15 +451,24 @@ class OrganisationEditor(RecordDialog):
         self.members = [dict(m) for m in state.get("members") or []]
         self.removed = [str(r) for r in state.get("removed") or []]
         self.member_picker.restore(state.get("member"))
-        self.role_picker.setCurrentText(str(state.get("role") or "成员"))
+        self.role_picker.setCurrentText(str(state.get("role") or MEMBER_ROLE))
         self.show_members()
 
     def save(self, tx: WriteTx) -> str:
         kind = self.kind_picker.code()
         name = self.name_edit.text()
-        record = f"组织“{name.strip()}”" if name.strip() else "组织"
+        record = (
+            self.tr("Organisation “%1”").replace("%1", name.strip())
+            if name.strip()
+            else self.tr("Organisation")
+        )
         if not kind:
-            raise ValidationError("kind", "组织类别", "请选择组织类别（村民议事会、护村联防队……）。", record)
+            raise Refusal(
+                "kind",
+                self.tr(
+                    "%1, organisation type: choose the type of organisation (villagers' council, village patrol …)."
+                ).replace("%1", record),
+            )
         fields = dict(self.loaded_fields)
         established = self.established_edit.text().strip()
         if established:
@@ -415,11 +485,11 @@ class OrganisationEditor(RecordDialog):
         if self.record_id is None:
             grid_id = self.context.get("grid_id")
             if not grid_id:
-                raise ValidationError(
+                raise Refusal(
                     "grid_id",
-                    "所属村（网格）",
-                    "未指定。请先在网格树中选中组织所在的村或网格，再新建组织。",
-                    record,
+                    self.tr(
+                        "%1, village (grid): none chosen. Choose the organisation's village or grid in the grid tree first, then create the organisation."
+                    ).replace("%1", record),
                 )
             organisation = places.register_organisation(tx, grid_id=grid_id, kind=kind, name=name, **values)
         else:
@@ -429,8 +499,9 @@ class OrganisationEditor(RecordDialog):
             places.remove_member(tx, tx.session.get_one(Membership, membership_id))
         for m in self.members:
             if m["membership_id"] is None:
-                person = live(tx, Person, m["person_id"], "person_id", f"成员“{m['name']}”")
-                places.add_member(tx, organisation, person, m["role"] or "成员")
+                member = self.tr("Member “%1”").replace("%1", m["name"])
+                person = live(tx, Person, m["person_id"], "person_id", member)
+                places.add_member(tx, organisation, person, m["role"] or MEMBER_ROLE)
             elif m["role"] != m["saved_role"]:
                 tx.update(tx.session.get_one(Membership, m["membership_id"]), role=m["role"])
         return organisation.id

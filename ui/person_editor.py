@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,17 +37,35 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import codes
-from app.errors import DuplicateError, LedgerError, ValidationError
+from app.errors import DuplicateError, LedgerError
 from app.idcard import IdNumberInfo
 from app.models import Household, Person, ResidenceDetail, SpecialGroupRecord
 from app.services import households, persons
 from app.writer import WriteTx
-from ui.forms import RecordDialog, open_editor
-from ui.widgets import CodePicker, DateEdit, IdNumberEdit, RegionPicker, TagEdit, parse_date, text_field
+from ui.forms import RecordDialog, Refusal, open_editor
+from ui.widgets import (
+    CodePicker,
+    DateEdit,
+    IdNumberEdit,
+    NoteEdit,
+    RegionPicker,
+    TagEdit,
+    note_field,
+    parse_date,
+    text_field,
+)
 
 RESIDENT_ID = persons.RESIDENT_ID
-CONCERN_LEVELS = (("01", "严重"), ("02", "一般"), ("03", "无"))
-"""关注程度 of a special-group record (GB/T 31000)."""
+
+
+def concern_names() -> dict[str, str]:
+    """The 关注程度 of a special-group record (GB/T 31000), code → name in the UI's language (严重, 一般, 无)."""
+    return {
+        "01": QCoreApplication.translate("SpecialGroupDialog", "Serious"),
+        "02": QCoreApplication.translate("SpecialGroupDialog", "Ordinary"),
+        "03": QCoreApplication.translate("SpecialGroupDialog", "None"),
+    }
+
 
 PERSON_TEXT_FIELDS = (
     "name", "former_name", "phone", "registered_address", "residence_address", "religion", "occupation",
@@ -90,7 +108,7 @@ class SpecialGroupDialog(QDialog):
         form = QFormLayout(self)
         self.group = CodePicker("SpecialGroup", blank=False)
         self.concern = QComboBox()
-        for code, name in CONCERN_LEVELS:
+        for code, name in concern_names().items():
             self.concern.addItem(f"{code} {name}", code)
         self.help = CodePicker("HelpSituation")
         self.note = QLineEdit()
@@ -215,7 +233,7 @@ class PersonEditor(RecordDialog):
         self.occupation = QLineEdit()
         self.workplace = QLineEdit()
         self.tags = TagEdit(suggestions=("低保", "五保", "脱贫户", "残疾人", "独居老人", "留守", "退役军人"))
-        self.note = QLineEdit()
+        self.note = note_field(Person.note)
         form.addRow(self.tr("&Marital status:"), self.marital)
         form.addRow(self.tr("P&olitical status:"), self.political)
         form.addRow(self.tr("E&ducation:"), self.education)
@@ -399,7 +417,7 @@ class PersonEditor(RecordDialog):
 
     def _fill_groups(self) -> None:
         self.group_table.setRowCount(len(self.groups))
-        concern = dict(CONCERN_LEVELS)
+        concern = concern_names()
         for row, entry in enumerate(self.groups):
             cells = (
                 codes.table("SpecialGroup").label(entry.group_code) or entry.group_code,
@@ -437,7 +455,7 @@ class PersonEditor(RecordDialog):
             self.household_label = household.number if household else ""
         for field in PERSON_TEXT_FIELDS:
             widget = self.field_widgets[field]
-            assert isinstance(widget, QLineEdit)
+            assert isinstance(widget, QLineEdit | NoteEdit)
             widget.setText(str(getattr(person, field) or ""))
         for field in PERSON_CODE_FIELDS:
             picker = self.field_widgets[field]
@@ -478,8 +496,14 @@ class PersonEditor(RecordDialog):
                 text = widget.text().strip()
                 parsed = widget.date()
                 if text and parsed is None:
-                    raise ValidationError(
-                        name, name, self.tr("“%1” is not a date: type it as 1980-03-05.").replace("%1", text)
+                    label = self._class_field_labels().get(name, name)
+                    raise Refusal(
+                        name,
+                        self.tr("%1, %2: “%3” is not a date; type it like 1980-03-05.")
+                        .replace("%1", self._record())
+                        .replace("%2", label)
+                        .replace("%3", text),
+                        widget,
                     )
                 value = parsed.isoformat() if parsed else ""
             else:
@@ -496,7 +520,7 @@ class PersonEditor(RecordDialog):
                 continue
             if isinstance(widget, QComboBox):
                 state[field] = widget.currentText()
-            elif isinstance(widget, QLineEdit):
+            elif isinstance(widget, QLineEdit | NoteEdit):
                 state[field] = widget.text()
         state["class_fields"] = {
             klass: {
@@ -523,7 +547,7 @@ class PersonEditor(RecordDialog):
                 widget.setEditText(str(value))
                 if isinstance(widget, CodePicker | RegionPicker):
                     widget.set_code(widget.code())
-            elif isinstance(widget, QLineEdit):
+            elif isinstance(widget, QLineEdit | NoteEdit):
                 widget.setText(str(value))
         for klass, fields in dict(state.get("class_fields") or {}).items():
             for name, value in fields.items():
@@ -565,7 +589,7 @@ class PersonEditor(RecordDialog):
         values: dict[str, Any] = {}
         for field in PERSON_TEXT_FIELDS:
             widget = self.field_widgets[field]
-            assert isinstance(widget, QLineEdit)
+            assert isinstance(widget, QLineEdit | NoteEdit)
             values[field] = widget.text().strip()
         for field in (*PERSON_CODE_FIELDS, *PERSON_REGION_FIELDS):
             picker = self.field_widgets[field]
@@ -576,11 +600,11 @@ class PersonEditor(RecordDialog):
         text = self.birth_date.text().strip()
         birth = parse_date(text)
         if text and birth is None:
-            raise ValidationError(
+            raise Refusal(
                 "birth_date",
-                "出生日期",
-                self.tr("“%1” is not a date: type it as 1980-03-05.").replace("%1", text),
-                self._record(),
+                self.tr("%1, birth date: “%2” is not a date; type it like 1980-03-05.")
+                .replace("%1", self._record())
+                .replace("%2", text),
             )
         values["birth_date"] = birth
         if not values["sex"]:
@@ -589,7 +613,9 @@ class PersonEditor(RecordDialog):
         return values
 
     def _record(self) -> str:
-        return f"人员“{self.name.text().strip()}”" if self.name.text().strip() else "人员"
+        """The person as a refusal names them: "人员“张三”" (or just "人员" before a name is typed)."""
+        name = self.name.text().strip()
+        return self.tr("Person “%1”").replace("%1", name) if name else self.tr("Person")
 
     def save(self, tx: WriteTx) -> str:
         values = self.values()
@@ -600,15 +626,21 @@ class PersonEditor(RecordDialog):
             if self.household_id:
                 household = tx.session.get_one(Household, self.household_id)
                 if not relation:
-                    raise ValidationError(
-                        "relation", "与户主关系", "加入户时必须选择与户主关系。", self._record()
+                    raise Refusal(
+                        "relation",
+                        self.tr(
+                            "%1, relation to head: choose the relation to the head when joining a household."
+                        ).replace("%1", self._record()),
                     )
                 person = households.add_member(tx, household, relation, **values).record
             else:
                 grid_id = self.context.get("grid_id")
                 if not grid_id:
-                    raise ValidationError(
-                        "grid_id", "所属网格", "请先在左侧选择网格再登记人员。", self._record()
+                    raise Refusal(
+                        "grid_id",
+                        self.tr("%1, grid: choose a grid on the left before registering a person.").replace(
+                            "%1", self._record()
+                        ),
                     )
                 person = persons.register_person(tx, grid_id=grid_id, **values).record
         else:
@@ -672,11 +704,17 @@ class PersonEditor(RecordDialog):
         described = []
         for p in others:
             household = tx.session.get(Household, p.household_id) if p.household_id else None
-            where = f"，户号 {household.number}" if household else ""
-            described.append((p.id, f"{p.name}（{p.birth_date}{where}）"))
+            about = (
+                self.tr("%1 (born %2, household %3)").replace("%3", household.number)
+                if household
+                else self.tr("%1 (born %2)")
+            )
+            described.append((p.id, about.replace("%1", p.name).replace("%2", str(p.birth_date))))
         raise NamesakeWarning(
             described,
-            f"已有同名同出生日期的人员：{'、'.join(d for _i, d in described)}，请确认不是同一人。",
+            self.tr(
+                "People with the same name and birth date are already registered: %1. Make sure this is not the same person."
+            ).replace("%1", self.tr(", ").join(d for _i, d in described)),
         )
 
     # -- refusals the editor answers itself -----------------------------------------------------------------

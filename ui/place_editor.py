@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app import codes
-from app.errors import ValidationError
 from app.models import Person, Place, Tenancy
 from app.privacy import mask_id_number, mask_phone
 from app.search import PersonHit
@@ -46,33 +44,13 @@ from app.services import places
 from app.services.common import live
 from app.writer import WriteTx
 from ui import widgets
-from ui.forms import RecordDialog, open_editor
+from ui.forms import RecordDialog, Refusal, hub, open_editor
 from ui.person_picker import PersonPicker
-from ui.widgets import CodePicker, DateEdit, parse_date, text_field
+from ui.widgets import CodePicker, DateEdit, NoteEdit, note_field, parse_date, text_field
 
 RENTAL = "rental"
 COMPLEX = "complex"
 SERVICE_POINT = "service_point"
-
-
-class NoteEdit(QPlainTextEdit):
-    """Several lines of text where Enter still saves the form and Tab leaves; Shift+Enter starts a new line."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        line = self.fontMetrics().lineSpacing()
-        self.setFixedHeight(line * 3 + 2 * self.frameWidth() + 8)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier):
-                self.insertPlainText("\n")
-                event.accept()
-            else:
-                event.ignore()  # the dialog's default button: save
-            return
-        super().keyPressEvent(event)
 
 
 def chain_tab_order(widgets: Sequence[QWidget]) -> None:
@@ -106,6 +84,12 @@ def editor_window(dialog: RecordDialog) -> QWidget:
     """The window to open further editors from: the main window when there is one, else the dialog itself."""
     parent = dialog.parentWidget()
     return parent if parent is not None and hasattr(parent, "ledger") else dialog
+
+
+def _same_tenancy(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    if one["tenancy_id"] is not None or other["tenancy_id"] is not None:
+        return bool(one["tenancy_id"] == other["tenancy_id"])
+    return bool(one["person_id"] == other["person_id"])
 
 
 class PlaceEditor(RecordDialog):
@@ -184,11 +168,10 @@ class PlaceEditor(RecordDialog):
         form.addRow(self.tr("Hidden dan&ger:"), self.danger_picker)
         self.risk_edit = NoteEdit()
         self.risk_edit.setPlaceholderText(
-            self.tr("Risks found and measures taken (Shift+Enter for a new line)")
+            self.tr("Risks found and measures taken (Enter starts a new line; Ctrl+Enter saves)")
         )
         form.addRow(self.tr("Ris&k notes:"), self.risk_edit)
-        self.note_edit = NoteEdit()
-        self.note_edit.setPlaceholderText(self.tr("Shift+Enter for a new line"))
+        self.note_edit = note_field(Place.note)
         form.addRow(self.tr("N&otes:"), self.note_edit)
 
         self.tenants_box = QGroupBox(self.tr("Tenants"))
@@ -284,6 +267,8 @@ class PlaceEditor(RecordDialog):
         self.tenant_table.currentCellChanged.connect(lambda row, *_: follow_current(self.tenant_table, row))
         for widget in (self.tenant_picker, self.start_edit, self.end_edit):
             widget.installEventFilter(self)
+
+        hub().saved.connect(self.saved_elsewhere)
 
         self.danger_picker.set_code("00")
         self.show_grid(self.context.get("grid_id"))
@@ -483,6 +468,55 @@ class PlaceEditor(RecordDialog):
             table.selectRow(select)
         self.tenant_selected()
 
+    def saved_elsewhere(self, kind: str, record_id: str) -> None:
+        """A save (another editor, an undo) touched this place or one of its tenants: show the tenants table as
+        the ledger now has it."""
+        if (kind == self.kind and record_id == self.record_id) or (
+            kind == "person" and any(t["person_id"] == record_id for t in self.tenancies)
+        ):
+            self.reread_tenancies()
+
+    def reread_tenancies(self) -> None:
+        """Read the tenants table again, keeping what this form has not saved yet (tenants added, moving-out
+        dates typed); the other fields keep what is typed in them."""
+        chosen = self.selected_tenancy()
+        mine = {t["tenancy_id"]: t for t in self.tenancies if t["tenancy_id"] is not None}
+        unsaved = [t for t in self.tenancies if t["tenancy_id"] is None]
+        with self.ledger.read() as session:
+            rows = places.TenantRow.of_place(session, self.record_id) if self.record_id else []
+            people = {t["person_id"]: session.get(Person, t["person_id"]) for t in unsaved}
+        tenancies = []
+        for row in rows:
+            saved_end = row.end_on.isoformat() if row.end_on else ""
+            typed = mine.get(row.tenancy_id)
+            ended_here = typed is not None and typed["end_on"] != typed["saved_end_on"]
+            tenancies.append(
+                {
+                    "tenancy_id": row.tenancy_id,
+                    "person_id": row.person_id,
+                    "name": row.name,
+                    "id_number": mask_id_number(row.id_number),
+                    "phone": mask_phone(row.phone),
+                    "start_on": row.start_on.isoformat() if row.start_on else "",
+                    "end_on": typed["end_on"] if typed is not None and ended_here else saved_end,
+                    "saved_end_on": saved_end,
+                }
+            )
+        for t in unsaved:
+            person = people.get(t["person_id"])
+            if person is not None:
+                t |= {
+                    "name": person.name,
+                    "id_number": mask_id_number(person.id_number),
+                    "phone": mask_phone(person.phone),
+                }
+            tenancies.append(t)
+        self.tenancies = tenancies
+        keep = next(
+            (i for i, t in enumerate(tenancies) if chosen is not None and _same_tenancy(t, chosen)), None
+        )
+        self.show_tenancies(select=keep)
+
     # -- load, draft, save -------------------------------------------------------------------------
     def load(self, session: Session) -> None:
         place = session.get_one(Place, self.record_id)
@@ -585,10 +619,13 @@ class PlaceEditor(RecordDialog):
     def save(self, tx: WriteTx) -> str:
         kind = self.kind_picker.code()
         name = self.name_edit.text()
-        record = f"场所“{name.strip()}”" if name.strip() else "场所"
+        record = self.tr("Place “%1”").replace("%1", name.strip()) if name.strip() else self.tr("Place")
         if not kind:
-            raise ValidationError(
-                "kind", "场所类型", "请选择场所类型（出租屋、复杂场所、服务点……）。", record
+            raise Refusal(
+                "kind",
+                self.tr(
+                    "%1, place type: choose the type of place (rental housing, complex place, service point …)."
+                ).replace("%1", record),
             )
         values: dict[str, Any] = {
             "address": self.address_edit.text().strip(),
@@ -603,8 +640,11 @@ class PlaceEditor(RecordDialog):
         if self.record_id is None:
             grid_id = self.context.get("grid_id")
             if not grid_id:
-                raise ValidationError(
-                    "grid_id", "所属网格", "未指定。请先在网格树中选中场所所在的网格，再新建场所。", record
+                raise Refusal(
+                    "grid_id",
+                    self.tr(
+                        "%1, grid: none chosen. Choose the place's grid in the grid tree first, then create the place."
+                    ).replace("%1", record),
                 )
             place = places.register_place(tx, grid_id=grid_id, kind=kind, name=name, **values)
         else:
@@ -613,7 +653,8 @@ class PlaceEditor(RecordDialog):
         for t in self.tenancies:
             end = date.fromisoformat(t["end_on"]) if t["end_on"] else None
             if t["tenancy_id"] is None:
-                person = live(tx, Person, t["person_id"], "person_id", f"承租人“{t['name']}”")
+                tenant = self.tr("Tenant “%1”").replace("%1", t["name"])
+                person = live(tx, Person, t["person_id"], "person_id", tenant)
                 start = date.fromisoformat(t["start_on"]) if t["start_on"] else None
                 tenancy = places.add_tenant(tx, place, person, start)
                 if end is not None:

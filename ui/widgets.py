@@ -16,11 +16,12 @@ from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app import codes
 from app.errors import ValidationError
-from app.idcard import IdNumberInfo, normalise_id_number, parse_id_number, region_name
+from app.idcard import IdNumberInfo, normalise_id_number, parse_id_number, region_name, region_names
 from app.ledger import Ledger
 from app.models import GridNode
 from app.pinyin import first_letters
@@ -29,6 +30,7 @@ __all__ = [
     "CodePicker",
     "DateEdit",
     "IdNumberEdit",
+    "NoteEdit",
     "RegionPicker",
     "TagEdit",
     "parse_date",
@@ -49,6 +51,71 @@ def text_field(column: Any, placeholder: str = "") -> QLineEdit:
     if placeholder:
         line.setPlaceholderText(placeholder)
     return line
+
+
+def note_field(column: Any, placeholder: str = "") -> NoteEdit:
+    """A multi-line field for a notes column of a model (``Person.note``): it takes no more than the column holds."""
+    note = NoteEdit(max_length=getattr(column.type, "length", None))
+    if placeholder:
+        note.setPlaceholderText(placeholder)
+    return note
+
+
+class NoteEdit(QPlainTextEdit):
+    """Notes (备注) of several lines: Enter starts a new line, Ctrl+Enter saves the form (the editor's
+    ``RecordDialog`` takes it), Tab moves on to the next field. ``text()`` / ``setText()`` as a line edit has."""
+
+    LINES = 3
+    """Lines shown without scrolling: a short paragraph."""
+
+    def __init__(self, parent: QWidget | None = None, *, max_length: int | None = None) -> None:
+        super().__init__(parent)
+        self.max_length = int(max_length) if max_length else None
+        """The most characters the field takes (the model column's length; None for a Text column)."""
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText(self.tr("Enter starts a new line; Ctrl+Enter saves"))
+        margins = self.contentsMargins()
+        document_margin = 2 * self.document().documentMargin()
+        self.setFixedHeight(
+            round(self.fontMetrics().lineSpacing() * self.LINES + document_margin)
+            + margins.top()
+            + margins.bottom()
+            + 2 * self.frameWidth()
+        )
+        self.textChanged.connect(self._limit)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                event.ignore()  # on to the dialog, which saves
+            else:
+                self.insertPlainText(
+                    "\n"
+                )  # also for Shift+Enter: a plain line break, not a paragraph separator
+                event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _limit(self) -> None:
+        """Refuse what goes past ``max_length``: the characters just typed or pasted before the cursor (the end of
+        a text set whole), as a line edit refuses them."""
+        if self.max_length is None:
+            return
+        excess = len(self.toPlainText()) - self.max_length
+        if excess <= 0:
+            return
+        cursor = self.textCursor()
+        start = cursor.position() - excess if cursor.position() >= excess else self.max_length
+        cursor.setPosition(start)
+        cursor.setPosition(start + excess, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self.setTextCursor(cursor)
 
 
 def show_grid(label: QLabel, ledger: Ledger, grid_id: str | None, missing: str) -> None:
@@ -232,9 +299,7 @@ def preload() -> None:
 @lru_cache(maxsize=1)
 def _regions() -> tuple[tuple[str, str], ...]:
     """(code, full name) of every GB/T 2260 region the ID-number table knows, by code."""
-    from app.idcard import _region_names
-
-    return tuple(sorted(_region_names().items()))
+    return tuple(sorted(region_names().items()))
 
 
 class RegionPicker(_CodeCombo):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.ids import uuid7
@@ -43,15 +44,19 @@ def _history(tx: WriteTx, household: Household, kind: str, **detail: Any) -> Non
     )
 
 
-def next_household_number(tx: WriteTx, grid_code: str) -> str:
-    """A new 户号: the grid code and a four-digit serial, unique on this laptop."""
-    count = tx.session.scalar(
+def next_household_number(session: Session, grid_code: str) -> str:
+    """The next free 户号 of a grid: the grid code and a four-digit serial not used on this laptop.
+
+    Only reads, so a form can suggest it from a read session; what makes a number unique is the save:
+    ``register_household`` takes the number in its own write transaction (numbering the household itself when
+    none is given) and refuses one another household already has."""
+    count = session.scalar(
         select(func.count())
         .select_from(Household)
         .where(Household.number > grid_code, Household.number < grid_code + ":")
     )
     serial = (count or 0) + 1
-    while tx.session.scalar(select(Household.id).where(Household.number == f"{grid_code}{serial:04d}")):
+    while session.scalar(select(Household.id).where(Household.number == f"{grid_code}{serial:04d}")):
         serial += 1
     return f"{grid_code}{serial:04d}"
 
@@ -64,7 +69,7 @@ def register_household(
     Members are Person field dicts; each joins the household's grid and takes its address unless given.
     """
     grid = grid_leaf(tx, grid_id, "新登记的户")
-    number = str(values.pop("number", "") or "").strip() or next_household_number(tx, grid.code)
+    number = str(values.pop("number", "") or "").strip() or next_household_number(tx.session, grid.code)
     if tx.session.scalar(
         select(Household.id).where(Household.number == number, Household.deleted.is_(False))
     ):

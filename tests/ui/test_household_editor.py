@@ -9,7 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import Connection, event, func, select
 
 from app.drafts import drafts
 from app.idcard import make_id_number
@@ -258,3 +258,68 @@ def test_the_last_save_and_a_household_change_can_be_undone(
     stack.refresh()
     assert not action.isEnabled()
     assert stack.reason() and "修改" in (stack.reason() or "")
+
+
+def test_a_household_note_of_several_lines_is_saved_with_ctrl_enter(
+    qtbot: QtBot, ledger: Ledger, township: Township
+) -> None:
+    dialog = open_household(qtbot, ledger, grid_id=township.grid_a.id)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.number)
+    dialog.note.setFocus()
+    type_text(qtbot, dialog.note, "户主常年在外")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    type_text(qtbot, dialog.note, "联系其女儿")
+    assert dialog.isVisible() and dialog.form_state()["note"] == "户主常年在外\n联系其女儿"
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Tab)  # Tab leaves the note
+    assert QApplication.focusWidget() is dialog.registry_matches
+    qtbot.keyClick(dialog.registry_matches, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible(), dialog.error.text()
+    with ledger.read() as session:
+        household = session.scalars(select(Household)).one()
+    assert household.note == "户主常年在外\n联系其女儿"
+
+
+def test_a_new_household_form_suggests_its_number_without_opening_a_write(
+    qtbot: QtBot, ledger: Ledger, township: Township
+) -> None:
+    writes: list[bool] = []
+
+    def began(conn: Connection) -> None:
+        writes.append(bool(conn.get_execution_options().get("write")))
+
+    event.listen(ledger.engine, "begin", began)
+    try:
+        dialog = open_household(qtbot, ledger, grid_id=township.grid_a.id)
+        assert dialog.number.text() == "6205021012010010001"
+    finally:
+        event.remove(ledger.engine, "begin", began)
+    assert writes and not any(writes), "reads only"
+    with ledger.read() as session:  # the services' helper takes a read session
+        assert households.next_household_number(session, township.grid_a.code) == "6205021012010010001"
+
+
+def test_a_suggested_number_taken_meanwhile_is_renumbered_a_typed_one_refused(
+    qtbot: QtBot, ledger: Ledger, township: Township
+) -> None:
+    first = open_household(qtbot, ledger, grid_id=township.grid_a.id)
+    window = Window(ledger)
+    qtbot.addWidget(window)
+    _WINDOWS.append(window)
+    second = forms.open_editor(window, "household", grid_id=township.grid_a.id)
+    assert isinstance(second, HouseholdEditor)
+    assert first.number.text() == second.number.text() == "6205021012010010001"
+    first.address.setText("李家村1组1号")
+    assert first.save_now(), first.error.text()
+    second.address.setText("李家村1组2号")
+    assert second.save_now(), second.error.text()  # the number shown was only a suggestion
+    third = forms.open_editor(window, "household", grid_id=township.grid_a.id)
+    assert isinstance(third, HouseholdEditor)
+    assert third.number.text() == "6205021012010010003"
+    third.number.setText("6205021012010010001")  # typed: a number another household has
+    assert not third.save_now()
+    assert "6205021012010010001" in third.error.text() and third.focusWidget() is third.number
+    third.dirty = False
+    third.close()
+    with ledger.read() as session:
+        numbers = dict(session.execute(select(Household.address, Household.number)).tuples().all())
+    assert numbers == {"李家村1组1号": "6205021012010010001", "李家村1组2号": "6205021012010010002"}

@@ -204,7 +204,7 @@ def test_an_organisation_without_a_kind_is_refused(qtbot: QtBot, ledger: Ledger,
     dialog = open_organisation(qtbot, ledger, grid_id=township.village.id)
     type_text(qtbot, dialog.name_edit, "李家村某组织")
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
-    assert dialog.isVisible() and "组织类别" in dialog.error.text()
+    assert dialog.isVisible() and "organisation type" in dialog.error.text()
     assert focused(dialog.kind_picker)
 
 
@@ -293,3 +293,50 @@ def test_a_person_added_after_the_form_opened_can_be_found(
     newcomer = add_person(ledger, township, "钱多多", date(1988, 8, 8))
     type_text(qtbot, dialog.member_picker, "钱多多")
     assert [h.id for h in dialog.member_picker.hits()] == [newcomer]
+
+
+def test_a_member_saved_in_the_person_editor_shows_in_the_open_organisation_editor(
+    qtbot: QtBot, ledger: Ledger, township: Township, people: dict[str, str]
+) -> None:
+    with ledger.write() as tx:
+        organisation = places.register_organisation(
+            tx, grid_id=township.village.id, kind="council", name="李家村村民议事会"
+        )
+        places.add_member(tx, organisation, tx.session.get_one(Person, people["owner"]), "召集人")
+        places.add_member(tx, organisation, tx.session.get_one(Person, people["tenant1"]), "成员")
+        organisation_id = organisation.id
+    window = Window(ledger)
+    qtbot.addWidget(window)
+    dialog = forms.open_editor(window, "organisation", organisation_id)
+    assert isinstance(dialog, OrganisationEditor)
+    # Typing not saved yet: another name, a member added, a member given another role.
+    dialog.name_edit.setText("李家村议事会")
+    dialog.mark_dirty()
+    dialog.member_picker.setFocus()
+    type_text(qtbot, dialog.member_picker, "赵小明")
+    qtbot.keyClick(dialog.member_picker, Qt.Key.Key_Return)  # picks
+    dialog.add_member()
+    names = [cell(dialog.member_table, r, 0) for r in range(3)]
+    assert names == ["王建国", "李秀英", "赵小明"]
+    role = dialog.member_table.item(1, 3)
+    assert role is not None
+    role.setText("议事员")
+    assert dialog.members[1]["role"] == "议事员"
+
+    person = forms.open_editor(window, "person", people["tenant1"])
+    person.field_widgets["phone"].setText("13800001111")  # type: ignore[attr-defined]
+    assert person.save_now(), person.error.text()
+
+    rows = [[cell(dialog.member_table, r, c) for c in (0, 2, 3)] for r in range(3)]
+    assert rows == [
+        ["王建国", "139****1234", "召集人"],
+        ["李秀英", "138****1111", "议事员"],
+        ["赵小明", "", "成员"],
+    ]
+    assert dialog.name_edit.text() == "李家村议事会" and dialog.dirty
+    assert dialog.save_now(), dialog.error.text()
+    saved, members = read_organisation(ledger)
+    assert saved.name == "李家村议事会"
+    assert members == sorted(
+        [(people["owner"], "召集人"), (people["tenant1"], "议事员"), (people["tenant2"], "成员")]
+    )

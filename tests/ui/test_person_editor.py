@@ -172,7 +172,7 @@ def test_same_name_and_birth_date_warns_and_can_save_anyway(
     seen: list[str] = []
     answer_next_box("Back to the form", seen)
     qtbot.keyClick(dialog.id_number, Qt.Key.Key_Return)
-    assert seen and "同名同出生日期" in seen[0] and "王芳" in seen[0]
+    assert seen and "same name and birth date" in seen[0] and "王芳" in seen[0]
     assert dialog.isVisible()
     with ledger.read() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == 1
@@ -235,3 +235,25 @@ def test_a_new_member_of_a_household_and_the_floating_population_subform(
         )
         assert "member_in" in list(kinds)
         assert session.get_one(Household, household.id).head_id != person.id
+
+
+def test_a_note_of_several_lines_is_saved_with_ctrl_enter_and_kept_in_the_draft(
+    qtbot: QtBot, ledger: Ledger, township: Township
+) -> None:
+    dialog = new_editor(qtbot, ledger, township)
+    type_text(qtbot, dialog.name, "张三丰")
+    dialog.note.setFocus()
+    type_text(qtbot, dialog.note, "常年在外务工")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)  # a new line, not a save
+    type_text(qtbot, dialog.note, "春节回村")
+    assert dialog.isVisible()
+    assert dialog.form_state()["note"] == "常年在外务工\n春节回村"
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible(), dialog.error.text()
+    with ledger.read() as session:
+        person = session.scalars(select(Person)).one()
+    assert person.note == "常年在外务工\n春节回村"
+    again = forms.open_editor(_WINDOWS[0], "person", person.id)
+    assert isinstance(again, PersonEditor)
+    assert again.note.text() == "常年在外务工\n春节回村" and not again.dirty
+    again.close()

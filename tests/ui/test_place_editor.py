@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QTableWidget, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -284,10 +284,12 @@ def test_complex_place_with_responsible_person_and_risk_notes(
     assert dialog.danger_picker.code() == "02"
     assert tab(qtbot) is dialog.risk_edit
     type_text(qtbot, dialog.risk_edit, "未成年人进入")
-    qtbot.keyClick(dialog.risk_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(dialog.risk_edit, Qt.Key.Key_Return)  # Enter in the notes starts a new line
     type_text(qtbot, dialog.risk_edit, "消防通道堵塞")
     assert dialog.isVisible()
-    qtbot.keyClick(dialog.risk_edit, Qt.Key.Key_Return)  # Enter in the notes saves too
+    qtbot.keyClick(
+        dialog.risk_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )  # Ctrl+Enter saves
     assert not dialog.isVisible(), dialog.error.text()
     place, tenancies = read_place(ledger)
     assert (place.kind, place.name, place.category, place.hidden_danger) == (
@@ -368,14 +370,15 @@ def test_a_refused_save_names_the_field_and_keeps_the_typing(
     dialog.dirty = False
 
 
-def test_a_new_place_without_a_grid_is_refused_in_chinese(
+def test_a_new_place_without_a_grid_is_refused_naming_the_place_and_the_grid(
     qtbot: QtBot, ledger: Ledger, township: Township
 ) -> None:
     dialog = open_place(qtbot, ledger)
     assert dialog.grid_label.text()
     type_text(qtbot, dialog.name_edit, "无网格的房子")
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
-    assert dialog.isVisible() and "所属网格" in dialog.error.text() and "网格树" in dialog.error.text()
+    message = dialog.error.text()
+    assert dialog.isVisible() and "无网格的房子" in message and "grid tree" in message
     dialog.dirty = False
 
 
@@ -545,3 +548,74 @@ def test_an_unchanged_place_closes_on_escape_without_asking(
     assert not dialog.dirty and dialog.windowTitle().endswith("王家出租屋")
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def retype(qtbot: QtBot, line: QLineEdit, text: str) -> None:
+    focus(qtbot, line)
+    line.selectAll()
+    type_text(qtbot, line, text)
+
+
+def test_a_tenant_saved_in_the_person_editor_shows_in_the_open_place_editor(
+    qtbot: QtBot, ledger: Ledger, township: Township, people: dict[str, str]
+) -> None:
+    place_id = rental_with_tenant(ledger, township, people["tenant1"], people["owner"])
+    window = Window(ledger)
+    qtbot.addWidget(window)
+    dialog = forms.open_editor(window, "place", place_id)
+    assert isinstance(dialog, PlaceEditor)
+    # Typing not saved yet: a new name, a tenant added, the first tenancy ended.
+    retype(qtbot, dialog.name_edit, "王家出租屋东屋")
+    focus(qtbot, dialog.tenant_picker)
+    type_text(qtbot, dialog.tenant_picker, "赵小明")
+    qtbot.keyClick(dialog.tenant_picker, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.start_edit, "2025-06-15")
+    qtbot.keyClick(dialog.start_edit, Qt.Key.Key_Return)
+    dialog.tenant_table.selectRow(0)
+    qtbot.keyClicks(dialog.end_edit, "2025-10-31")
+    dialog.end_tenancy()
+    assert [cell(dialog.tenant_table, r, 0) for r in range(2)] == ["李秀英", "赵小明"]
+    assert cell(dialog.tenant_table, 0, 2) == "138****5678"
+
+    person = forms.open_editor(window, "person", people["tenant1"])
+    qtbot.waitExposed(person)
+    person.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is person, timeout=2000)
+    retype(qtbot, person.field_widgets["name"], "李秀云")  # type: ignore[arg-type]
+    retype(qtbot, person.field_widgets["phone"], "13800001111")  # type: ignore[arg-type]
+    assert person.save_now(), person.error.text()
+
+    assert [cell(dialog.tenant_table, r, 0) for r in range(2)] == ["李秀云", "赵小明"]
+    assert cell(dialog.tenant_table, 0, 2) == "138****1111"
+    assert cell(dialog.tenant_table, 0, 4) == "2025-10-31"  # the moving-out date typed here stays
+    assert dialog.name_edit.text() == "王家出租屋东屋" and dialog.dirty
+    assert dialog.save_now(), dialog.error.text()
+    place, tenancies = read_place(ledger)
+    assert place.name == "王家出租屋东屋"
+    assert [(t.person_id, t.start_on, t.end_on) for t in tenancies] == [
+        (people["tenant1"], date(2025, 3, 1), date(2025, 10, 31)),
+        (people["tenant2"], date(2025, 6, 15), None),
+    ]
+
+
+def test_a_tenancy_saved_elsewhere_shows_in_the_open_place_editor_and_others_are_ignored(
+    qtbot: QtBot, ledger: Ledger, township: Township, people: dict[str, str]
+) -> None:
+    place_id = rental_with_tenant(ledger, township, people["tenant1"], people["owner"])
+    dialog = open_place(qtbot, ledger, place_id)
+    retype(qtbot, dialog.phone_edit, "13900000000")
+    with ledger.write() as tx:  # as an undo or another save of this place would
+        place = tx.session.get_one(Place, place_id)
+        places.add_tenant(tx, place, tx.session.get_one(Person, people["tenant2"]), date(2025, 7, 1))
+    forms.hub().saved.emit("person", people["keeper"])  # someone else: the table is not read again
+    assert dialog.tenant_table.rowCount() == 1
+    forms.hub().saved.emit("place", place_id)
+    assert [cell(dialog.tenant_table, r, 0) for r in range(2)] == ["李秀英", "赵小明"]
+    assert dialog.phone_edit.text() == "13900000000" and dialog.dirty
+    dialog.dirty = False
+    destroyed: list[bool] = []
+    dialog.destroyed.connect(lambda: destroyed.append(True))
+    dialog.close()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # deleted on close
+    assert destroyed
+    forms.hub().saved.emit("place", place_id)  # reaches no deleted editor

@@ -6,6 +6,7 @@ All numbers are synthetic: the standard's own example 11010519491231002X, or bui
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,6 +20,7 @@ from app.idcard import (
     normalise_id_number,
     parse_id_number,
     region_name,
+    region_names,
 )
 
 STANDARD = "11010519491231002X"  # the example printed in GB 11643-1999
@@ -173,6 +175,27 @@ def test_sex_from_sequence(sequence: int, sex: str) -> None:
 )
 def test_region_name(code: str, name: str) -> None:
     assert region_name(code) == name
+
+
+def test_the_region_table_is_public_read_only_and_agrees_with_region_name() -> None:
+    table = region_names()
+    assert table["620502"] == "甘肃省天水市秦州区" and table["622101"] == "甘肃省酒泉地区玉门市"
+    assert "999999" not in table and len(table) > 3000
+    assert all(region_name(code) == name for code, name in table.items())
+    with pytest.raises(TypeError):
+        table["999999"] = "某地"  # type: ignore[index]
+    assert region_name("999999") == "" and region_names() is table  # read once per process
+
+
+def test_only_app_idcard_uses_its_private_region_table() -> None:
+    root = Path(__file__).resolve().parents[2]
+    users = [
+        str(path.relative_to(root))
+        for folder in ("app", "ui", "sync", "server", "bench", "scripts")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path.name != "idcard.py" and "_region_names" in path.read_text(encoding="utf-8")
+    ]
+    assert users == []
 
 
 def test_historical_region_code_is_accepted() -> None:
