@@ -18,29 +18,22 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
 import sqlcipher3
 from sqlalchemy import select
 
 from app.ledger import Ledger
 from app.models import GridNode, OutboxOp, Person
 from bench.common import PASSPHRASE, ROOT, benchmark_township, percentiles, report
+from server.launch import launch
 from sync.engine import SyncReport, client_for, enrol, pull_changes, push_outbox, run_sync
 
 EDITS = 10_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _hwm_mib(pid: int | str = "self") -> float:
@@ -86,23 +79,6 @@ def _admin(url: str, *args: str) -> str:
     return result.stdout.strip()
 
 
-def _serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--url", url, "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if requests.get(base + "/health", timeout=1).ok:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("the server did not start")
-
-
 def _timed_push(ledger: Ledger) -> tuple[float, SyncReport]:
     client = client_for(ledger)
     sync_report = SyncReport()
@@ -125,7 +101,8 @@ def main() -> None:
     office_path.parent.mkdir()
     shutil.copyfile(benchmark_township(), office_path)
     office = Ledger.open(office_path, PASSPHRASE, actor="bench")
-    process, base = _serve(url)
+    server = launch(url)
+    process, base = server.process, server.url
     try:
         with office.read() as session:
             grids = list(session.scalars(select(GridNode.id).where(GridNode.kind == "grid")))
@@ -197,8 +174,7 @@ def main() -> None:
         laptop.close()
     finally:
         office.close()
-        process.kill()
-        process.wait(10)
+        server.stop()
         shutil.rmtree(folder, ignore_errors=True)
     report("sync", figures)
 

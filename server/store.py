@@ -28,6 +28,10 @@ Merge rules of a push (SYNC.md, "Conflicts"), each in one place below:
   against its ``Lifecycle`` table (app.rules) from the server's *current* state; a move that is no edge from
   there is rejected, naming the current state and who set it when. Moves in ``township_actions`` are rejected
   from a village device.
+- Step records of a rejected move (``_answer_all``, ``_refused_step``): a move is saved on the laptop with a step
+  record (事件处置记录, 代办记录) in the same save; when the move is rejected, its step is rejected too (a step
+  saying "退回" for a move that never happened must reach nobody). Every rejected move is kept in
+  ``refused_moves``, so a step pushed in a later batch than its move is refused as well.
 - Edit vs delete (``_update``, ``_delete``, ``_create``): an edit of a record the server has deleted is a
   conflict naming who deleted it and when; a delete of a record changed on the server since the laptop's base
   version is a conflict naming who changed it (someone's newer edits are never deleted unseen); a delete of a
@@ -73,7 +77,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from app.models import ENTITY_BY_NAME, Errand, Event
+from app.models import ENTITY_BY_NAME, Errand, ErrandStep, Event, EventStep
 from app.models.base import BOOKKEEPING
 from app.rules import Lifecycle
 from app.rules.errands import ERRAND_LIFECYCLE
@@ -153,6 +157,23 @@ applied_ops = Table(
     Column("device_id", String(36), nullable=False),
     Column("applied_at", DateTime, nullable=False),
 )
+
+
+refused_moves = Table(
+    "refused_moves",
+    metadata,
+    Column("op_id", Text, primary_key=True),
+    Column("entity", Text, nullable=False),
+    Column("record_id", Text, nullable=False),
+    Column("from_state", Text, nullable=False),
+    Column("to_state", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("made_at", DateTime, nullable=False),  # the operation's own time: the laptop's save, naive UTC
+    Column("reason", Text, nullable=False),
+    Index("ix_refused_moves_entity_record_id", "entity", "record_id"),
+)
+"""Every workflow move answered ``rejected``: a step record of the same save (same record, states, actor and time)
+arriving later, in another batch, is rejected with it."""
 
 
 def _record_state() -> list[Column[Any]]:
@@ -277,6 +298,27 @@ WORKFLOWS: dict[str, Workflow] = {
 
 
 @dataclass(frozen=True)
+class StepKind:
+    """A record kind that keeps one workflow move each (its step record): which record it belongs to."""
+
+    parent: str
+    """The entity whose move it records."""
+    parent_field: str
+    """The field naming that record."""
+
+
+STEPS: dict[str, StepKind] = {
+    EventStep.__tablename__: StepKind(Event.__tablename__, EventStep.event_id.key),
+    ErrandStep.__tablename__: StepKind(Errand.__tablename__, ErrandStep.errand_id.key),
+}
+"""Step entity → the record whose moves it keeps. A laptop saves a move as an update of the record's state and a
+step create (``from_state``, ``to_state``) in one save: both operations carry the same actor and time."""
+
+MoveKey = tuple[str, str, str, str, str, datetime]
+"""A move as both operations of its save name it: (entity, record id, from state, to state, actor, time)."""
+
+
+@dataclass(frozen=True)
 class EntityInfo:
     label: str
     """The record kind in Chinese (人员, 户 …) for reasons."""
@@ -332,6 +374,10 @@ class _Batch:
     records: dict[tuple[str, str], _Record] = field(default_factory=dict)
     answered: list[dict[str, Any]] = field(default_factory=list)
     log: list[dict[str, Any]] = field(default_factory=list)
+    refused: dict[MoveKey, str] = field(default_factory=dict)
+    """Rejected moves the batch's step records may belong to (stored before, or rejected in this batch) → reason."""
+    refused_rows: list[dict[str, Any]] = field(default_factory=list)
+    """``refused_moves`` rows of moves this batch rejected."""
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -488,7 +534,7 @@ class Store:
         with self.engine.begin() as conn:
             self._take_write_lock(conn)
             batch = self._load(conn, request.operations)
-            results = [self._answer(batch, device, op, now) for op in request.operations]
+            results = self._answer_all(batch, device, request.operations, now)
             self._write(conn, batch, now)
             crash_point("server-push-written")  # the batch is written, not committed
         crash_point("server-push-committed")  # committed, not answered
@@ -508,9 +554,22 @@ class Store:
             for row in conn.execute(query):
                 batch.seen[row.op_id] = (row.payload_sha256, row.result)
         by_entity: dict[str, list[str]] = {}
+        parents: dict[str, list[str]] = {}
         for op in ops:
             if _unstorable(op) is None:
                 by_entity.setdefault(op.entity, []).append(op.record_id)
+            link = _step_link(op)
+            if link is not None:  # the record whose move it keeps: for the reason, and its refused moves
+                by_entity.setdefault(link[0], []).append(link[1])
+                parents.setdefault(link[0], []).append(link[1])
+        for entity, ids in parents.items():
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                query = select(refused_moves).where(
+                    refused_moves.c.entity == entity, refused_moves.c.record_id.in_(chunk)
+                )
+                for row in conn.execute(query):
+                    key = (row.entity, row.record_id, row.from_state, row.to_state, row.actor, row.made_at)
+                    batch.refused[key] = row.reason
         for entity, ids in by_entity.items():
             for chunk in _chunks(list(dict.fromkeys(ids))):
                 query = select(records).where(records.c.entity == entity, records.c.record_id.in_(chunk))
@@ -527,6 +586,29 @@ class Store:
                         stored=True,
                     )
         return batch
+
+    def _answer_all(
+        self, batch: _Batch, device: Device, ops: Sequence[Operation], now: datetime
+    ) -> list[OpResult]:
+        """Answer ``ops`` in order, except that a step record coming before the move of its save is answered
+        right after that move (whether the step stands depends on it); the answers keep the request's order."""
+        moves: dict[MoveKey, int] = {}
+        for index, op in enumerate(ops):
+            key = _move_key(op)
+            if key is not None:
+                moves.setdefault(key, index)
+        waiting: dict[int, list[int]] = {}
+        answers: dict[int, OpResult] = {}
+        for index, op in enumerate(ops):
+            link = _step_link(op)
+            move = moves.get(link) if link is not None else None
+            if move is not None and move > index:
+                waiting.setdefault(move, []).append(index)
+                continue
+            answers[index] = self._answer(batch, device, op, now)
+            for step in waiting.pop(index, []):
+                answers[step] = self._answer(batch, device, ops[step], now)
+        return [answers[index] for index in range(len(ops))]
 
     def _answer(self, batch: _Batch, device: Device, op: Operation, now: datetime) -> OpResult:
         digest = operation_sha256(op)
@@ -545,6 +627,8 @@ class Store:
                 return first.model_copy(update={"status": OpStatus.DUPLICATE})
             return first
         result = self._apply(batch, device, op, now)
+        if result.status is OpStatus.REJECTED:
+            self._note_refused_move(batch, op, result.reason)
         stored_result = result.model_dump(mode="json")
         batch.seen[op.op_id] = (digest, stored_result)
         batch.answered.append(
@@ -567,6 +651,9 @@ class Store:
             return _result(op, OpStatus.REJECTED, refusal)
         record = batch.records.get((op.entity, op.record_id))
         if op.kind == "create":
+            refused = self._refused_step(batch, op, info, now)
+            if refused:
+                return refused
             return self._create(batch, device, op, info, record, now)
         if record is None:
             return _result(op, OpStatus.REJECTED, REASON_NO_RECORD)
@@ -747,6 +834,46 @@ class Store:
             f"您的“{life.action_labels[ours[0]]}”未生效；请刷新后查看，按当前状态办理"
         )
 
+    @staticmethod
+    def _note_refused_move(batch: _Batch, op: Operation, reason: str) -> None:
+        """``op`` was rejected: when it is a workflow move, its step record (same save) must be rejected too."""
+        key = _move_key(op)
+        if key is None or key in batch.refused:
+            return
+        batch.refused[key] = reason
+        row = dict(
+            zip(("entity", "record_id", "from_state", "to_state", "actor", "made_at"), key, strict=True)
+        )
+        batch.refused_rows.append(row | {"op_id": op.op_id, "reason": reason})
+
+    def _refused_step(self, batch: _Batch, op: Operation, info: EntityInfo, now: datetime) -> OpResult | None:
+        """The rejection of a step record whose move (same save) was rejected, or None.
+
+        It carries ``deleted: True`` in ``conflicts`` (version 0: the server has no such record), so the laptop's
+        copy takes the server's state like a rejected move's record does: the step it kept is tombstoned there, and
+        the operation waits in the inbox with this reason."""
+        link = _step_link(op)
+        reason = batch.refused.get(link) if link is not None else None
+        if link is None or reason is None:
+            return None
+        parent = ENTITIES[link[0]]
+        life = parent.workflow.lifecycle if parent.workflow else None
+        action = op.changes.get("action", [None, None])[1]
+        label = life.action_labels.get(action, "") if life is not None and isinstance(action, str) else ""
+        if not label and life is not None:
+            label = _state_label(life, link[3])
+        record = batch.records.get((link[0], link[1]))
+        named = _named(parent, record) if record is not None else f"这条{parent.label}记录"
+        return OpResult(
+            op_id=op.op_id,
+            status=OpStatus.REJECTED,
+            reason=f"{info.label}“{label}”未保存：{named}的这一步未生效。{reason}",
+            version=0,
+            conflicts={"deleted": True},
+            changed_by=op.actor,
+            changed_at=_aware(now),
+        )
+
     def _state_set_by(self, batch: _Batch, record: _Record, name: str) -> tuple[str, datetime]:
         """Who gave ``record`` its current value of field ``name``, and when: the earliest change of the newest
         run of changes that all had that value (later edits of other fields do not count)."""
@@ -815,6 +942,8 @@ class Store:
             conn.execute(change_log.insert(), batch.log)
         if batch.answered:
             conn.execute(applied_ops.insert(), [row | {"applied_at": now} for row in batch.answered])
+        if batch.refused_rows:
+            conn.execute(refused_moves.insert(), batch.refused_rows)
 
     # -- pull -------------------------------------------------------------------------------------------
     def pull(self, device: Device, cursor: int, limit: int) -> PullResponse:
@@ -926,6 +1055,45 @@ def _unstorable(op: Operation) -> str | None:
     if any(isinstance(t, str) and _NUL in t for t in texts):
         return REASON_UNSTORABLE
     return None
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time as stored: naive UTC (an operation's time without a zone is UTC already)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _texts(*values: Any) -> bool:
+    """Whether every value is text a text column holds (no NUL)."""
+    return all(isinstance(v, str) and _NUL not in v for v in values)
+
+
+def _move_key(op: Operation) -> MoveKey | None:
+    """The move ``op`` makes (an update of a workflow state to another), or None."""
+    info = ENTITIES.get(op.entity)
+    if op.kind != "update" or info is None or info.workflow is None:
+        return None
+    change = op.changes.get(info.workflow.field)
+    if change is None or len(change) != 2:
+        return None
+    old, new = change
+    if not _texts(op.record_id, old, new, op.actor) or old == new:
+        return None
+    return (op.entity, op.record_id, old, new, op.actor, _utc(op.created_at))
+
+
+def _step_link(op: Operation) -> MoveKey | None:
+    """The move a step record's create keeps, as ``_move_key`` names it; None for anything else (a 催办 step,
+    from a state to itself, keeps no move)."""
+    kind = STEPS.get(op.entity)
+    if op.kind != "create" or kind is None:
+        return None
+    values = [op.changes.get(name, [None, None]) for name in (kind.parent_field, "from_state", "to_state")]
+    if any(len(v) != 2 for v in values):
+        return None
+    parent_id, old, new = (v[1] for v in values)
+    if not _texts(parent_id, old, new, op.actor) or old == new:
+        return None
+    return (kind.parent, parent_id, old, new, op.actor, _utc(op.created_at))
 
 
 def _malformed(op: Operation, info: EntityInfo) -> str | None:

@@ -9,19 +9,23 @@ that name them are pushed, downloaded after pulling.
 - Resumable: a HEAD learns how many bytes the server holds, and PUTs of ``BLOB_CHUNK`` go on from there; a
   cut-off upload continues where the server's offset stands on the next sync.
 - Download: every attachment record whose bytes are missing here is fetched in ranged chunks (a dropped chunk is
-  asked again from where it stopped), checked against its SHA-256 and stored in the encrypted ledger. Partial
-  downloads stay in memory only: the bytes never lie on disk outside the encrypted ledger. A blob the server
-  does not have yet (its laptop has not synced) is tried again on the next sync.
+  asked again from where it stopped), checked against its SHA-256 and stored in the encrypted ledger. Each chunk
+  is kept as it arrives (``BlobPart``, in the encrypted ledger too: the bytes never lie on disk outside it), in a
+  write transaction of its own that sends nothing, so a download cut off by a dropped connection goes on from the
+  bytes held on the next sync. The pieces are dropped in the transaction that stores the whole, or when the whole
+  does not hash to its name (then it is fetched from the start next time), or when no attachment here names the
+  file any more. A blob the server does not have yet (its laptop has not synced) is tried again on the next sync.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, func, select
 
 from app.ledger import Ledger
 from app.models import Attachment, AttachmentBlob, OutboxOp, SyncState
+from app.models.bookkeeping import BlobPart
 from sync.client import SyncClient, SyncError
 from sync.protocol import BLOB_CHUNK
 
@@ -73,34 +77,74 @@ def download_blobs(ledger: Ledger, client: SyncClient) -> int:
     with ledger.read() as session:
         query = select(Attachment.sha256).where(Attachment.deleted.is_(False), ~_STORED).distinct()
         shas = list(session.scalars(query))
-    stored = 0
-    for sha in shas:
-        data = _download(client, sha)
-        if data is None:
-            continue
+        held = set(session.scalars(select(BlobPart.sha256).distinct()))
+    orphans = held - set(shas)  # stored meanwhile, or no live attachment names them any more
+    if orphans:
         with ledger.write() as tx:
-            if tx.session.get(AttachmentBlob, sha) is None:
-                tx.session.add(AttachmentBlob(sha256=sha, data=data))
-                stored += 1
-    return stored
+            tx.session.execute(delete(BlobPart).where(BlobPart.sha256.in_(sorted(orphans))))
+    return sum(_download(ledger, client, sha) for sha in shas)
 
 
-def _download(client: SyncClient, sha256: str) -> bytes | None:
-    """Blob ``sha256``'s bytes, fetched a chunk at a time; None when the server has none for us or what came does
-    not hash to the name (asked again next sync)."""
-    parts: list[bytes] = []
-    have = 0
-    total = None
+def _download(ledger: Ledger, client: SyncClient, sha256: str) -> bool:
+    """Fetch blob ``sha256`` a chunk at a time from the bytes already held (``BlobPart``), keeping each chunk as it
+    comes; store the whole once it is here and hashes to its name. False when the server has none for us yet, or
+    the whole did not hash right (its pieces dropped: fetched from the start next sync)."""
+    have, total = _held(ledger, sha256)
     while total is None or have < total:
         piece = client.get_blob(sha256, have)
         if piece is None:
-            return None
-        start, data, total = piece
-        if start == 0 and have:  # the server answered the whole blob
-            parts, have = [], 0
+            return False
+        start, data, size = piece
+        if (start == 0 and have) or (total is not None and size != total):
+            # the server answered the whole blob, or a size other than the pieces': start again from here
+            _drop(ledger, sha256)
+            have, total = 0, None
         if start != have or not data:
+            if start == have and have == size:
+                total = size  # nothing after the end (an empty blob)
+                break
+            return False  # not what was asked for: the pieces held are kept, the rest asked again next sync
+        with ledger.write(durable=False) as tx:  # a piece a power cut undoes is simply fetched again
+            tx.session.add(BlobPart(sha256=sha256, start=start, size=size, data=data, fetched_at=tx.now))
+        have, total = have + len(data), size
+    return _store(ledger, sha256)
+
+
+def _held(ledger: Ledger, sha256: str) -> tuple[int, int | None]:
+    """Bytes of blob ``sha256`` held from its start on (pieces after a gap do not count), and its size."""
+    with ledger.read() as session:
+        pieces = session.execute(
+            select(BlobPart.start, func.length(BlobPart.data), BlobPart.size)
+            .where(BlobPart.sha256 == sha256)
+            .order_by(BlobPart.start)
+        ).all()
+    have, total = 0, None
+    for start, length, size in pieces:
+        if start != have or (total is not None and size != total):
             break
-        parts.append(data)
-        have += len(data)
-    whole = b"".join(parts)
-    return whole if hashlib.sha256(whole).hexdigest() == sha256 else None
+        have, total = have + length, size
+    return have, total
+
+
+def _store(ledger: Ledger, sha256: str) -> bool:
+    """Put the pieces of blob ``sha256`` together; store the whole if it hashes to its name. Either way the pieces
+    are dropped in the same transaction. True when stored."""
+    with ledger.write() as tx:
+        pieces = tx.session.execute(
+            select(BlobPart.start, BlobPart.data).where(BlobPart.sha256 == sha256).order_by(BlobPart.start)
+        ).all()
+        whole = bytearray()
+        for start, data in pieces:
+            if start != len(whole):
+                break
+            whole += data
+        tx.session.execute(delete(BlobPart).where(BlobPart.sha256 == sha256))
+        if hashlib.sha256(whole).hexdigest() != sha256 or tx.session.get(AttachmentBlob, sha256) is not None:
+            return False
+        tx.session.add(AttachmentBlob(sha256=sha256, data=bytes(whole)))
+        return True
+
+
+def _drop(ledger: Ledger, sha256: str) -> None:
+    with ledger.write() as tx:
+        tx.session.execute(delete(BlobPart).where(BlobPart.sha256 == sha256))

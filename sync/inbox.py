@@ -24,8 +24,22 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.errors import LedgerError
-from app.models import ENTITY_BY_NAME, Household, OutboxOp, Person, Staff, Synced
+from app.models import (
+    ENTITY_BY_NAME,
+    Errand,
+    ErrandStep,
+    Event,
+    EventStep,
+    Household,
+    OutboxOp,
+    Person,
+    Staff,
+    Synced,
+)
 from app.privacy import mask_id_number, mask_phone
+from app.rules import Lifecycle
+from app.rules.errands import ERRAND_LIFECYCLE
+from app.rules.events import EVENT_LIFECYCLE
 from app.writer import WriteTx, field_columns, field_label, from_json, to_json
 
 NEEDS_PERSON = ("conflict", "rejected")
@@ -37,6 +51,14 @@ DISMISSED = "dismissed"
 PENDING_BADGE, NEEDS_PERSON_BADGE = "pending", "needs_person"
 
 KIND_TEXT = {"create": "新建", "update": "修改", "delete": "删除"}
+_WORKFLOW_FIELDS: dict[type[Synced], tuple[Lifecycle[Any, Any], dict[str, str]]] = {
+    Event: (EVENT_LIFECYCLE, {"state": "state"}),
+    Errand: (ERRAND_LIFECYCLE, {"state": "state"}),
+    EventStep: (EVENT_LIFECYCLE, {"action": "action", "from_state": "state", "to_state": "state"}),
+    ErrandStep: (ERRAND_LIFECYCLE, {"action": "action", "from_state": "state", "to_state": "state"}),
+}
+"""Workflow states and actions stored as codes, by model and field: shown with their labels (处置完毕, not
+``handled``)."""
 EMPTY = "（空）"
 _CHUNK = 500
 
@@ -204,6 +226,11 @@ def value_text(session: Session, model: type[Synced] | None, name: str, value: A
         return "是" if value else "否"
     if column is None:
         return _plain(value)
+    workflow = _WORKFLOW_FIELDS.get(model) if model is not None else None
+    if workflow is not None and name in workflow[1] and isinstance(value, str):
+        life, fields = workflow
+        labels: Mapping[Any, str] = life.action_labels if fields[name] == "action" else life.state_labels
+        return labels.get(value, value)
     if column.info.get("sensitive"):
         if name == "id_number":
             return mask_id_number(str(value))
@@ -324,7 +351,9 @@ def merge(tx: WriteTx, op_id: str, typed: Mapping[str, str]) -> None:
 
 
 def dismiss(tx: WriteTx, op_id: str) -> None:
-    """Acknowledge a rejection. The record on this laptop keeps what was saved; nothing is sent again."""
+    """Acknowledge a rejection. The record on this laptop stays as the rejection left it (what was saved; a
+    rejected move's record and its step as the server has them: the state it holds, no step); nothing is sent
+    again."""
     _open(tx.session, op_id, "rejected")
     _close(tx, op_id, DISMISSED)
 

@@ -1,11 +1,12 @@
-"""Tables the write path keeps beside the records: the sync outbox, the audit log and the search keys."""
+"""Tables the write path keeps beside the records: the sync outbox, the audit log and the search keys; and the
+local bookkeeping that never syncs (drafts, attachment downloads under way)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -96,3 +97,20 @@ class Draft(Base):
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     actor: Mapped[str] = mapped_column(String(64))
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BlobPart(Base):
+    """A piece of an attachment's file still downloading (续传), kept in the encrypted ledger: a download cut off
+    goes on from the bytes held here on the next sync, and the bytes never lie on disk outside the ledger. Never
+    synced. One row per piece as it arrived (``start``: where it begins); the pieces of a file run on from 0 without
+    gaps. Dropped in the transaction that stores the whole file, or when the whole does not hash to ``sha256``.
+    """
+
+    __tablename__ = "blob_part"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(Integer)
+    """The whole file's size, as the server gave it."""
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

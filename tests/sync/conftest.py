@@ -4,41 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
 from app.ledger import Ledger
 from server.admin import main as server_main
+from server.launch import ROOT as ROOT
+from server.launch import RunningServer, launch
+from server.launch import free_port as free_port
 from tests.conftest import PASSPHRASE, Township, build_township
 from tests.databases import BACKENDS, server_database
 from tests.sync.faultproxy import FaultProxy
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @dataclass
-class Server:
-    url: str
-    db: str
-    """The SQLAlchemy URL of the server's database (SQLite file or PostgreSQL)."""
-    process: subprocess.Popen[str]
+class Server(RunningServer):
+    """The server a test runs (``server.launch``), with its admin command at hand."""
 
     def admin(self, *args: str) -> str:
         """``python -m server admin ARGS --url DB``, run in this process (it is the same code, without the
@@ -49,41 +34,11 @@ class Server:
         assert code == 0, f"admin {' '.join(args)} failed: {err.getvalue()}"
         return out.getvalue().strip()
 
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(10)
-
 
 def start_server(db: str | Path, env: dict[str, str] | None = None) -> Server:
-    """The server on ``db``: a SQLAlchemy URL, or a SQLite file; ``env`` adds to its environment.
-
-    Its output goes to a temporary file (a pipe nobody reads would block it once full). A port taken between
-    choosing it and the server binding it (tests run in parallel) is tried again with another."""
-    db = db if isinstance(db, str) else f"sqlite:///{db}"
-    output = ""
-    for _ in range(3):
-        port = free_port()
-        with tempfile.TemporaryFile(mode="w+") as log:  # the server keeps its own descriptor of it
-            process = subprocess.Popen(
-                [sys.executable, "-m", "server", "serve", "--url", db, "--host", "127.0.0.1", "--port", str(port)],
-                stdout=log, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                env=os.environ | {"PYTHONPATH": str(ROOT)} | (env or {}),
-            )  # fmt: skip
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and process.poll() is None:
-                try:
-                    if requests.get(url + "/health", timeout=1).ok:
-                        return Server(url, db, process)
-                except requests.ConnectionError:
-                    time.sleep(0.05)
-            process.kill()
-            process.wait(10)
-            log.seek(0)
-            output = log.read()
-        if "address already in use" not in output.lower():
-            break
-    raise RuntimeError("server did not start: " + output)
+    """The server on ``db``: a SQLAlchemy URL, or a SQLite file; ``env`` adds to its environment."""
+    running = launch(db, env)
+    return Server(running.url, running.db, running.process)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -62,6 +62,8 @@ class Seen:
     """The fault's kind, or "pass"."""
     size: int = 0
     """Bytes of the request, head and body."""
+    range: str = ""
+    """The request's ``Range`` header (which bytes of a file it asks for), "" when it has none."""
 
 
 def http_answer(status: int, body: bytes, content_type: str = "text/html", **headers: str) -> bytes:
@@ -89,6 +91,16 @@ async def _read_message(reader: asyncio.StreamReader, bodyless: bool = False) ->
         elif name.strip().lower() == b"transfer-encoding":
             raise ConnectionError("chunked messages are not supported by the fault proxy")
     return head + (await reader.readexactly(length) if length and not bodyless else b"")
+
+
+def _header(message: bytes, name: bytes) -> str:
+    """The value of header ``name`` (lower case) in ``message``'s head, "" when it has none."""
+    head = message.split(b"\r\n\r\n", 1)[0]
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip().decode("latin-1")
+    return ""
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:
@@ -140,14 +152,14 @@ class FaultProxy:
             self._thread.join(10)
             self._loop.close()
 
-    def _take(self, method: str, path: str, size: int) -> Fault | None:
+    def _take(self, method: str, path: str, size: int, asked: str = "") -> Fault | None:
         with self._lock:
             for number, fault in enumerate(self.faults):
                 if path.startswith(fault.path):
                     del self.faults[number]
-                    self.seen.append(Seen(method, path, fault.kind, size))
+                    self.seen.append(Seen(method, path, fault.kind, size, asked))
                     return fault
-            self.seen.append(Seen(method, path, "pass", size))
+            self.seen.append(Seen(method, path, "pass", size, asked))
             return None
 
     async def _forward(self, request: bytes, after: int | None = None) -> bytes:
@@ -174,7 +186,7 @@ class FaultProxy:
                 if request is None:
                     break
                 method, path, _ = request.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
-                fault = self._take(method, path, len(request))
+                fault = self._take(method, path, len(request), _header(request, b"range"))
                 if fault is None or fault.kind == "pass":
                     # Passed on, and the connection stays open for the next request as a server's would: a
                     # client that sends its next request at once on this connection must find it there.

@@ -1,6 +1,7 @@
 """Attachment bytes travel with their records: a photo attached on one laptop reaches the others byte for byte,
-an upload cut half way resumes from the server's offset, wrong bytes are refused, a laptop of another grid cannot
-read the file, and a file attached twice travels once. Real server subprocess (SQLite and PostgreSQL), real
+an upload cut half way resumes from the server's offset, a download cut half way resumes on the next sync from the
+bytes kept in the encrypted ledger, wrong bytes are refused, a laptop of another grid cannot read the file, and a
+file attached twice travels once. Real server subprocess (SQLite and PostgreSQL), real
 ledgers, the fault proxy for the cut."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.ledger import Ledger
 from app.models import Attachment, AttachmentBlob, Household, SyncState
+from app.models.bookkeeping import BlobPart
 from app.services.attachments import attach, remove_attachment
 from sync.attachments import SWEPT
 from sync.client import SyncError
@@ -64,6 +66,26 @@ def puts(proxy: FaultProxy, since: int = 0) -> list[int]:
     return [seen.size for seen in proxy.seen[since:] if seen.method == "PUT" and seen.path.startswith(BLOBS)]
 
 
+def gets(proxy: FaultProxy, since: int = 0) -> list[str]:
+    """The byte ranges blob downloads asked for through the proxy since its ``since``-th request."""
+    return [seen.range for seen in proxy.seen[since:] if seen.method == "GET" and seen.path.startswith(BLOBS)]
+
+
+def pieces(ledger: Ledger) -> list[tuple[str, int, int, bytes]]:
+    """The pieces of downloads under way the ledger keeps: (sha256, start, whole size, bytes)."""
+    with ledger.read() as session:
+        rows = session.execute(
+            select(BlobPart.sha256, BlobPart.start, BlobPart.size, BlobPart.data).order_by(
+                BlobPart.sha256, BlobPart.start
+            )
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def chunk_range(number: int) -> str:
+    return f"bytes={number * BLOB_CHUNK}-{(number + 1) * BLOB_CHUNK - 1}"
+
+
 def test_a_photo_attached_on_one_laptop_reaches_the_other_byte_for_byte(laptops: Laptops) -> None:
     grid = laptops.township.grid_a.id
     attach_photo(laptops.a, grid)
@@ -110,6 +132,65 @@ def test_an_upload_cut_half_way_resumes_from_the_servers_offset(
     assert 2 * BLOB_CHUNK < sum(resent) < len(PHOTO)
     assert run_sync(laptops.b).blobs_down == 1
     assert blob_of(laptops.b, PHOTO_SHA) == PHOTO
+
+
+def test_a_download_cut_half_way_goes_on_from_the_bytes_kept_on_the_next_sync(
+    laptops: Laptops, server: Server, proxy: FaultProxy
+) -> None:
+    attach_photo(laptops.a, laptops.township.grid_a.id)
+    run_sync(laptops.a)
+    client = through(proxy, laptops.b, attempts=3)
+    # The first chunk arrives; the second is cut off half way and its two retries are reset: the sync fails offline.
+    proxy.add(
+        Fault("pass", BLOBS),
+        Fault("cut_response", BLOBS, after=BLOB_CHUNK // 2),
+        Fault("reset", BLOBS),
+        Fault("reset", BLOBS),
+    )
+    with pytest.raises(SyncError) as failed:
+        run_sync(laptops.b, client)
+    assert failed.value.offline
+    assert gets(proxy) == [chunk_range(0), chunk_range(1), chunk_range(1), chunk_range(1)]
+    assert blob_of(laptops.b, PHOTO_SHA) is None
+    assert pieces(laptops.b) == [(PHOTO_SHA, 0, len(PHOTO), PHOTO[:BLOB_CHUNK])]
+    # kept inside the encrypted ledger only: no file of the profile holds the bytes in the clear
+    for path in laptops.b.path.parent.iterdir():
+        if path.is_file():
+            assert PHOTO[:64] not in path.read_bytes(), path
+
+    before = len(proxy.seen)
+    report = run_sync(laptops.b, client)
+
+    assert report.blobs_down == 1
+    assert gets(proxy, before) == [chunk_range(1), chunk_range(2)], "only the bytes it did not have"
+    assert blob_of(laptops.b, PHOTO_SHA) == PHOTO
+    assert pieces(laptops.b) == [], "dropped with the whole stored"
+
+
+def test_kept_pieces_that_do_not_hash_right_are_dropped_and_fetched_again_from_the_start(
+    laptops: Laptops, server: Server, proxy: FaultProxy
+) -> None:
+    attach_photo(laptops.a, laptops.township.grid_a.id)
+    run_sync(laptops.a)
+    with laptops.b.write() as tx:  # a first piece that is not the photo's (a damaged earlier download)
+        tx.session.add(BlobPart(sha256=PHOTO_SHA, start=0, size=len(PHOTO), data=bytes(BLOB_CHUNK)))
+    client = through(proxy, laptops.b)
+
+    first = run_sync(laptops.b, client)
+    assert first.blobs_down == 0 and blob_of(laptops.b, PHOTO_SHA) is None
+    assert gets(proxy) == [chunk_range(1), chunk_range(2)]
+    assert pieces(laptops.b) == []
+    before = len(proxy.seen)
+    second = run_sync(laptops.b, client)
+    assert second.blobs_down == 1 and blob_of(laptops.b, PHOTO_SHA) == PHOTO
+    assert gets(proxy, before) == [chunk_range(0), chunk_range(1), chunk_range(2)]
+
+
+def test_pieces_of_a_file_no_attachment_names_any_more_are_dropped(laptops: Laptops) -> None:
+    with laptops.b.write() as tx:
+        tx.session.add(BlobPart(sha256="0" * 64, start=0, size=10, data=b"12345"))
+    run_sync(laptops.b)
+    assert pieces(laptops.b) == []
 
 
 def test_bytes_that_do_not_hash_to_their_name_are_refused_and_discarded(

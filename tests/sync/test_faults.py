@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from app.ledger import Ledger
 from app.models import Event, GridNode, Household, OutboxOp, Person, SentimentLog
 from app.services import persons, work
-from server.store import devices
+from server.store import change_log, devices, records
 from sync.client import SyncError
 from sync.crashpoints import CRASH_AT_ENV
 from sync.engine import CRASH_POINTS, SyncReport, enrol, read_state, run_sync
@@ -225,6 +225,10 @@ def test_9_killed_mid_edit_leaves_neither_record_nor_operation(laptops: Laptops,
 # -- 12: the server writes while a laptop pages through a pull -------------------------------------------------
 
 
+ONE_MOMENT_ROWS = 10_000
+"""Rows of one timestamp in case 12, as SYNC.md names it."""
+
+
 def test_12_writes_during_a_paged_pull_and_many_rows_of_one_moment(laptops: Laptops, server: Server) -> None:
     grid = laptops.township.grid_a.id
     with laptops.b.write() as tx:
@@ -232,10 +236,29 @@ def test_12_writes_during_a_paged_pull_and_many_rows_of_one_moment(laptops: Lapt
             SentimentLog,
             [
                 {"grid_id": grid, "logged_on": date(2026, 11, 2), "content": f"走访记录 {n}"}
-                for n in range(3000)
+                for n in range(ONE_MOMENT_ROWS)
             ],
         )
     run_sync(laptops.b)  # batches of 500: each batch's change-log rows carry one timestamp
+    # ... and all of them one timestamp, as if one commit had written them: a timestamp cursor would have to cut
+    # this tie at every page boundary (the pages below are 700 rows)
+    engine = create_engine(server.db)
+    try:
+        with engine.begin() as conn:
+            logs = change_log.c.entity == SentimentLog.__tablename__
+            moment = conn.scalar(select(func.min(change_log.c.changed_at)).where(logs))
+            conn.execute(update(change_log).where(logs).values(changed_at=moment))
+            conn.execute(
+                update(records)
+                .where(records.c.entity == SentimentLog.__tablename__)
+                .values(changed_at=moment)
+            )
+            tie = conn.execute(
+                select(func.count(), func.count(change_log.c.changed_at.distinct())).where(logs)
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(tie) == (ONE_MOMENT_ROWS, 1)
     pages = 0
 
     def meanwhile(stage: str, _count: int) -> None:
@@ -250,7 +273,7 @@ def test_12_writes_during_a_paged_pull_and_many_rows_of_one_moment(laptops: Lapt
     assert pages >= 5
     settle(everyone(laptops))
     with laptops.a.read() as session:
-        assert session.scalar(select(func.count()).select_from(SentimentLog)) == 3000
+        assert session.scalar(select(func.count()).select_from(SentimentLog)) == ONE_MOMENT_ROWS
     assert_whole(server.db, everyone(laptops))
 
 

@@ -12,15 +12,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
+from app.ids import uuid7
 from app.ledger import Ledger
-from app.models import Event, Household, OutboxOp, Person
-from app.services import households, persons, work
-from server.store import REASON_DELETED
-from sync.engine import enrol, run_sync
+from app.models import Errand, ErrandStep, Event, EventStep, Household, OutboxOp, Person
+from app.services import errands, households, persons, work
+from server.store import REASON_DELETED, records
+from sync.engine import enrol, pending_operations, run_sync
+from sync.inbox import inbox_items
+from sync.protocol import OpStatus, PushRequest
 from tests.conftest import PASSPHRASE
 from tests.sync.conftest import Laptops, Server
+from tests.sync.invariants import assert_whole, settle
+from tests.sync.steps import client_of, everyone
 from tests.sync.test_engine import register_family
 
 TODAY = date.today()
@@ -105,9 +110,10 @@ def test_a_stale_move_is_rejected_while_the_office_closed_the_event(laptops: Lap
     act(laptops.a, event, "finish")
 
     report = run_sync(laptops.a)
-    assert report.rejected == 1 and report.needs_person == 1
-    (rejected,) = outbox(laptops.a, "rejected")
+    assert report.rejected == 2 and report.needs_person == 2  # the move, and the step record saved with it
+    rejected, step = outbox(laptops.a, "rejected")
     assert rejected.entity == "event" and rejected.record_id == event
+    assert step.entity == "event_step" and step.changes["action"] == [None, "finish"]
     assert rejected.reason is not None
     assert rejected.reason.startswith("事件“村口路灯不亮”已由 office 于 ")
     assert "改为“结案”，您的“处置完毕”未生效；请刷新后查看" in rejected.reason
@@ -121,9 +127,11 @@ def test_a_village_laptop_cannot_make_the_townships_move_and_the_office_can(lapt
     event = new_event(laptops)
     act(laptops.a, event, "accept")
     report = run_sync(laptops.a)
-    assert report.rejected == 1
-    (rejected,) = outbox(laptops.a, "rejected")
+    assert report.rejected == 2
+    rejected, step = outbox(laptops.a, "rejected")
     assert rejected.reason is not None and "“受理”只能由乡镇操作" in rejected.reason
+    assert step.reason is not None and step.reason.startswith("事件处置记录“受理”未保存")
+    assert "“受理”只能由乡镇操作" in step.reason
     assert rejected.conflicts == {"state": "reported"}
     sync_all(laptops.b)
     assert state_on(laptops.b, event) == "reported"
@@ -141,6 +149,151 @@ def test_a_move_still_valid_after_the_office_returned_the_event_is_applied(lapto
     act(laptops.a, event, "withdraw")  # a still sees it reported; withdrawing is allowed from 退回 too
     sync_all(laptops.a, laptops.office)
     assert state_on(laptops.office, event) == state_on(laptops.a, event) == "withdrawn"
+
+
+# -- the step record of a rejected move ---------------------------------------------------------------------------
+def local_steps(ledger: Ledger, event_id: str) -> dict[str, tuple[str, bool]]:
+    """Step id → (action, deleted) of an event's handling records on ``ledger``."""
+    with ledger.read() as session:
+        rows = session.execute(
+            select(EventStep.id, EventStep.action, EventStep.deleted).where(EventStep.event_id == event_id)
+        ).all()
+    return {step_id: (action, bool(deleted)) for step_id, action, deleted in rows}
+
+
+def server_steps(server: Server, entity: str, parent_field: str, parent_id: str) -> dict[str, str]:
+    """Step id → action of the step records the server holds for one event or errand."""
+    engine = create_engine(server.db)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(records).where(records.c.entity == entity)).all()
+    finally:
+        engine.dispose()
+    return {r.record_id: r.values["action"] for r in rows if r.values.get(parent_field) == parent_id}
+
+
+def stale_finish(laptops: Laptops) -> str:
+    """An event the office closed while laptop a, offline, marked it handled (one save: the move and its step)."""
+    event = new_event(laptops)
+    act(laptops.office, event, "accept", "start")
+    sync_all(laptops.office, laptops.a)
+    act(laptops.office, event, "finish", "verify", "close")
+    sync_all(laptops.office)
+    act(laptops.a, event, "finish")
+    return event
+
+
+def test_the_step_record_of_a_rejected_move_is_rejected_and_reaches_nobody(
+    laptops: Laptops, server: Server
+) -> None:
+    event = stale_finish(laptops)
+    (finish_step,) = [i for i, (action, _) in local_steps(laptops.a, event).items() if action == "finish"]
+
+    report = run_sync(laptops.a)
+    assert (report.rejected, report.applied) == (2, 0)
+    move, step = outbox(laptops.a, "rejected")
+    assert (move.entity, step.entity, step.record_id) == ("event", "event_step", finish_step)
+    assert step.reason is not None and move.reason is not None
+    assert step.reason.startswith("事件处置记录“处置完毕”未保存：事件“村口路灯不亮”的这一步未生效。")
+    assert step.reason.endswith(move.reason)  # and why: the township closed it meanwhile
+    # the server holds the office's steps only; laptop a keeps its step as a tombstone, as the server has it
+    on_server = server_steps(server, "event_step", "event_id", event)
+    assert finish_step not in on_server
+    assert sorted(on_server.values()) == ["accept", "close", "finish", "report", "start", "verify"]
+    assert local_steps(laptops.a, event)[finish_step] == ("finish", True)
+    assert state_on(laptops.a, event) == "closed"
+    # the inbox shows both, in words
+    with laptops.a.read() as session:
+        items = inbox_items(session)
+    assert [(i.state, i.kind, i.reason) for i in items] == [
+        ("rejected", "修改", move.reason),
+        ("rejected", "新建", step.reason),
+    ]
+    assert "操作：处置完毕" in items[1].summary and "新状态：处置完毕" in items[1].summary
+
+    settle(everyone(laptops))
+    for ledger in (laptops.office, laptops.b):
+        assert finish_step not in local_steps(ledger, event)
+    assert_whole(server.db, everyone(laptops))
+
+
+def test_a_step_record_before_its_move_in_the_batch_is_rejected_with_it(
+    laptops: Laptops, server: Server
+) -> None:
+    event = stale_finish(laptops)
+    with laptops.a.read() as session:
+        move, step = pending_operations(session, 10)
+    assert (move.entity, step.entity) == ("event", "event_step")
+    client = client_of(laptops.a, server.url)
+    try:
+        answer = client.push(PushRequest(batch_id=uuid7(), operations=[step, move]))
+    finally:
+        client.close()
+    assert [r.op_id for r in answer.results] == [step.op_id, move.op_id]  # answered in the request's order
+    assert [r.status for r in answer.results] == [OpStatus.REJECTED, OpStatus.REJECTED]
+    assert "事件处置记录“处置完毕”未保存" in answer.results[0].reason
+    assert step.record_id not in server_steps(server, "event_step", "event_id", event)
+    # the laptop, sending them again in its own order, gets the same answers
+    report = run_sync(laptops.a)
+    assert report.rejected == 2 and report.applied == 0
+    assert local_steps(laptops.a, event)[step.record_id] == ("finish", True)
+
+
+def test_a_step_record_sent_in_a_later_batch_than_its_rejected_move_is_rejected_too(
+    laptops: Laptops, server: Server
+) -> None:
+    event = stale_finish(laptops)
+    report = run_sync(laptops.a, batch_size=1)  # the move alone in one batch, its step in the next
+    assert report.rejected == 2 and report.applied == 0
+    move, step = outbox(laptops.a, "rejected")
+    assert step.reason is not None and move.reason is not None and step.reason.endswith(move.reason)
+    assert step.record_id not in server_steps(server, "event_step", "event_id", event)
+    settle(everyone(laptops))
+    assert_whole(server.db, everyone(laptops))
+
+
+def test_the_step_of_a_township_errand_move_from_a_village_laptop_is_rejected_with_it(
+    laptops: Laptops, server: Server
+) -> None:
+    with laptops.office.write() as tx:
+        item = errands.add_errand_item(tx, category="civil", name="临时救助申请", materials=["申请书"])
+    sync_all(laptops.office, laptops.a)
+    with laptops.a.write() as tx:
+        errand = errands.register_errand(
+            tx,
+            grid_id=laptops.township.grid_a.id,
+            item_id=item.id,
+            applicant_name="李大爷",
+            registered_on=TODAY,
+        )
+        errands.act_on_errand(tx, errand, "receive", on=TODAY, materials=["申请书"])
+        errands.act_on_errand(tx, errand, "send", on=TODAY)
+        errand_id = errand.id
+    sync_all(laptops.a)
+    with laptops.a.write() as tx:  # the township's own move, made on a village laptop
+        errands.act_on_errand(tx, tx.session.get(Errand, errand_id), "process", on=TODAY)  # type: ignore[arg-type]
+
+    assert run_sync(laptops.a).rejected == 2
+    move, step = outbox(laptops.a, "rejected")
+    assert (move.entity, step.entity) == ("errand", "errand_step")
+    assert step.reason is not None and step.reason.startswith("代办记录“开始办理”未保存：")
+    assert sorted(server_steps(server, "errand_step", "errand_id", errand_id).values()) == ["receive", "send"]
+    with laptops.a.read() as session:
+        kept = session.get(ErrandStep, step.record_id)
+        errand_now = session.get(Errand, errand_id)
+    assert kept is not None and kept.deleted
+    assert errand_now is not None and errand_now.state == "sent_to_township"
+
+
+def test_a_step_that_keeps_no_move_is_taken_with_its_change(laptops: Laptops, server: Server) -> None:
+    """A 催办 step (from a state to itself) is no move: it stands even next to a rejected move's step."""
+    event = new_event(laptops)
+    act(laptops.office, event, "accept")
+    sync_all(laptops.office, laptops.a)
+    with laptops.a.write() as tx:
+        work.press_event(tx, tx.session.get(Event, event), supervise=False, on=TODAY, note="请尽快处理")  # type: ignore[arg-type]
+    sync_all(laptops.a)
+    assert "urge" in server_steps(server, "event_step", "event_id", event).values()
 
 
 # -- identity fields and edit vs delete ---------------------------------------------------------------------------
