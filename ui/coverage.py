@@ -52,6 +52,8 @@ class ListModel(PagedTableModel[tuple[int, R]]):
     """Rows of a report already in memory, still built a page at a time as the view scrolls (a broken ledger can
     have thousands of households in no grid). A row's keyset position is its index in the report."""
 
+    read_ahead = False  # the rows are in memory already
+
     def __init__(self) -> None:
         super().__init__()
         self._items: list[R] = []

@@ -584,6 +584,8 @@ class MainWindow(QMainWindow):
         self.watch.stop()
         self.refresh_timer.stop()
         self.sync.shutdown()
+        for pane in self.panes.values():
+            pane.model.stop_reading_ahead()
         self.ledger.close()
         super().closeEvent(event)
 

@@ -4,6 +4,8 @@ save, Enter and the menus opening editors."""
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -210,3 +212,60 @@ def test_ctrl_number_switches_lists_and_a_hidden_list_loads_when_shown(
     window.tab_actions["person"].trigger()
     assert column(window.people, 0) == ["冯远"]
     assert window.people.canFetchMore(QModelIndex()) is False
+
+
+def test_the_next_page_is_read_ahead_off_the_ui_thread_and_dropped_when_data_changes(
+    ledger: Ledger, window: MainWindow, filled: Ledgered
+) -> None:
+    model = window.people
+    model.page_size = 3
+    window.show_list("person")
+    reads: list[str] = []
+    fetch = model.fetch_page
+
+    def counted(after: Any, limit: int) -> Any:
+        reads.append(threading.current_thread().name)
+        return fetch(after, limit)
+
+    model.fetch_page = counted  # type: ignore[method-assign]
+    model.page_size = 3
+    model.reset()
+    assert reads[0] == "MainThread" and model.rowCount() == 3
+    ahead = model.page_ahead()
+    assert ahead is not None
+    second, _badges = ahead.result()
+    assert len(reads) == 2 and reads[1].startswith("read-ahead") and len(second) == 3
+    model.fetch_all()
+    assert "MainThread" not in reads[1:], "every later page was read ahead"
+    names = column(model, 0)
+    assert names == sorted(names) and len(names) == len(filled.people)
+    gc.collect()
+    gc.collect()  # a tuple is let go once the tuples inside it are (its tags, its sort key)
+    assert not any(gc.is_tracked(kept) for kept in model._rows), (
+        "rows are kept where the collector need not walk"
+    )
+
+    # a page read before a save is not shown after it: the save's refresh drops it
+    model.reset()
+    ahead = model.page_ahead()
+    assert ahead is not None
+    stale, _badges = ahead.result()
+    renamed = stale[0].id
+    with ledger.write() as tx:
+        person = tx.session.get(Person, renamed)
+        assert person is not None
+        persons.update_person(tx, person, name="龚新名")
+    forms.hub().saved.emit("person", renamed)
+    assert model.page_ahead() is None
+    model.fetch_all()
+    names = column(model, 0)
+    assert "龚新名" in names and stale[0].name not in names and names == sorted(names)
+
+    # and a page read ahead for the list before a reset (another filter) never reaches the new list
+    model.reset()
+    ahead = model.page_ahead()
+    assert ahead is not None
+    ahead.result()
+    model.set_filter("龚新名")
+    model.fetch_all()
+    assert column(model, 0) == ["龚新名"]

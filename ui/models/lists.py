@@ -118,11 +118,13 @@ class BadgedTableModel(RecordTableModel[R], Generic[R]):
             for record_id, found in states.items()
         }
 
-    def rows_changed(self, rows: Sequence[R]) -> None:
-        ids = [r.id for r in rows]
-        for record_id in ids:
-            self.badges.pop(record_id, None)
-        self.badges.update(self.load_badges(ids))
+    def load_extras(self, rows: Sequence[R]) -> dict[str, str]:
+        return self.load_badges([r.id for r in rows])
+
+    def rows_changed(self, rows: Sequence[R], extras: dict[str, str]) -> None:
+        for row in rows:
+            self.badges.pop(row.id, None)
+        self.badges.update(extras)
 
     def reset(self) -> None:
         self.badges = {}
@@ -130,6 +132,7 @@ class BadgedTableModel(RecordTableModel[R], Generic[R]):
 
     def refresh_badges(self) -> None:
         """Badges again for every row fetched so far (after a sync or a save), one query per 500 rows."""
+        self.drop_read_ahead()
         rows = self.rows()
         if not rows:
             return
