@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 import app.search  # noqa: F401 - registers the person indexer on the write path
 from app import db
+from app.bulk import restore_indexes
 from app.errors import StorageError
 from app.services.reference import seed_reference_data
 from app.writer import WriteTx, read_session, write_session
@@ -62,6 +63,9 @@ class Ledger:
                         f"台账数据结构为旧版本 {status.current}，需要升级到 {status.head}："
                         "请运行 griddesk db upgrade（升级前会自动备份）。"
                     )
+                if status.current is not None:
+                    with db.write_connection(engine) as conn:
+                        restore_indexes(conn)  # a migration may expect every index of its schema
                 ledger.upgraded_from = db.upgrade(engine, path)
                 if status.current is None:
                     with ledger.write(actor="system") as tx:

@@ -27,6 +27,7 @@ from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.bulk import restore_indexes, set_aside_indexes
 from app.ids import uuid7
 from app.ledger import Ledger
 from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, as_stored, utcnow
@@ -320,6 +321,7 @@ def pull_changes(
         if progress:
             progress("建立索引", report.pulled)
         with ledger.write() as tx:
+            restore_indexes(tx.session)
             rebuild_person_index(tx)
             _set_state(tx, **{INDEX_STALE: False})
     return False
@@ -338,6 +340,8 @@ def _apply_page(ledger: Ledger, page: PullResponse, unlink: bool = False, defer:
     with ledger.write(durable=False) as tx:
         tx.session.execute(text("PRAGMA defer_foreign_keys = ON"))
         tx.defer_indexing = defer
+        if defer:
+            set_aside_indexes(tx.session)
         pending = _pending_fields(tx, [c.record_id for c in page.changes])
         half = len(page.changes) // 2
         _apply_changes(tx, page.changes[:half], pending)

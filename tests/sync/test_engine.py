@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from app.bulk import SET_ASIDE
 from app.idcard import make_id_number
 from app.ledger import Ledger
 from app.models import EventParty, Household, OutboxOp, Person
@@ -357,6 +358,14 @@ def new_laptop(tmp_path: Path, empty_ledger_file: Path, server: Server, grid_id:
     return ledger
 
 
+def indexes(ledger: Ledger) -> list[tuple[str, str]]:
+    with ledger.read() as session:
+        found = session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        )
+        return [(name, sql) for name, sql in found]
+
+
 def test_a_first_pull_builds_the_search_keys_once_at_its_end(
     laptops: Laptops, server: Server, tmp_path: Path, empty_ledger_file: Path
 ) -> None:
@@ -364,9 +373,11 @@ def test_a_first_pull_builds_the_search_keys_once_at_its_end(
     run_sync(laptops.a)
     laptop = new_laptop(tmp_path, empty_ledger_file, server, laptops.township.grid_a.id)
     try:
+        before = indexes(laptop)
         stages: list[str] = []
         run_sync(laptop, progress=lambda stage, _n: stages.append(stage))
         assert stages[-1] == "建立索引"
+        assert indexes(laptop) == before, "the indexes set aside for the load are all there again"
         with laptop.read() as session:
             assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
             assert [h.name for h in search_people(session, ID_2[-6:])] == ["单桂兰"]
@@ -398,6 +409,7 @@ def test_a_first_pull_cut_short_builds_its_search_keys_when_it_finishes(
             if stage == "下载":
                 raise SyncError("the network went away", offline=True)
 
+        before = indexes(laptop)
         client = quick(laptop)
         with pytest.raises(SyncError):
             pull_changes(laptop, client, SyncReport(), progress=cut_after_the_first_page, page_size=3)
@@ -406,9 +418,13 @@ def test_a_first_pull_cut_short_builds_its_search_keys_when_it_finishes(
             state = read_state(session)
             assert state[INDEX_STALE] and state["cursor"] > 0
             assert count(laptop, Person) == 0 or search_people(session, "zgc") == []
-        run_sync(laptop)  # the pull goes on from its cursor, then builds every key
+            set_aside = {name for name, _sql in state[SET_ASIDE]}
+        assert "ix_person_name_id" in set_aside and "ix_person_household_id" not in set_aside
+        assert {name for name, _sql in indexes(laptop)} == {name for name, _sql in before} - set_aside
+        run_sync(laptop)  # the pull goes on from its cursor, then builds every key and index
         with laptop.read() as session:
             assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
-            assert not read_state(session)[INDEX_STALE]
+            assert not read_state(session)[INDEX_STALE] and SET_ASIDE not in read_state(session)
+        assert indexes(laptop) == before
     finally:
         laptop.close()
