@@ -251,15 +251,18 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""Encoders made once: ``json.dumps`` with options builds a new one per call (four per pushed operation)."""
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _JSON.encode(value)
 
 
 def operation_sha256(op: Operation) -> str:
     """The hash dedupe compares: sha256 of the operation's canonical JSON (sorted keys, no spaces)."""
-    canonical = json.dumps(
-        op.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
+    canonical = _CANONICAL.encode(op.model_dump(mode="json"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
