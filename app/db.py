@@ -12,13 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -26,12 +22,17 @@ from sqlalchemy.pool import QueuePool
 
 from app.errors import PassphraseError, StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CACHE_KIB = 65536
 """Page cache per connection (64 MiB): encryption costs show on cache misses, so keep the hot pages in memory."""
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic is imported only to upgrade or inspect the schema (100 ms)
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -41,13 +42,23 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this program knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def newest_file_revision() -> str:
+    """The newest revision as the migration files name it (``0005_blob_parts.py`` is revision 0005): what a
+    ledger at the newest schema is checked against at every start without loading Alembic."""
+    return max(p.name[:4] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def make_engine(path: Path, passphrase: str) -> Engine:
@@ -116,8 +127,15 @@ def unwrap_storage_error(exc: BaseException) -> StorageError | None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The file's schema revision (None for a new file), read as Alembic keeps it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if exists is None:
+            return None
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return None if version is None else str(version)
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,8 @@ class SchemaStatus:
 def schema_status(engine: Engine) -> SchemaStatus:
     """Where the file's schema stands; raises StorageError for a file written by a newer program."""
     current = current_revision(engine)
+    if current is not None and current == newest_file_revision():
+        return SchemaStatus(current, current)  # the usual start: no need to load the migrations
     if current is not None and current not in _known_revisions():
         raise StorageError(
             f"此台账由更新版本的网格台账创建（数据结构版本 {current}），当前程序无法安全打开。"
@@ -150,6 +170,8 @@ def upgrade(engine: Engine, path: Path) -> Path | None:
     if status.current is not None:
         copy = backup_path(path, f"before-{status.head}")
         backup(engine, copy)
+    from alembic import command
+
     with engine.connect() as conn, conn.begin():
         command.upgrade(_alembic_config(conn), "head")
     return copy

@@ -210,3 +210,10 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(ledger: Ledger, 
     assert errors == []
     with ledger.read() as session:
         assert sorted(session.scalars(select(Person.name))) == ["张一", "李二"]
+
+
+def test_the_newest_migration_file_names_alembics_head() -> None:
+    """A start checks the file's revision against the files' names alone: they must name Alembic's head."""
+    assert db.newest_file_revision() == db.head_revision()
+    for script in (db.MIGRATIONS_DIR / "versions").glob("[0-9]*.py"):
+        assert f'revision = "{script.name[:4]}"' in script.read_text(encoding="utf-8"), script.name
