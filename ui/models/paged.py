@@ -37,6 +37,8 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
     """
 
     page_size = 200
+    read_ahead = True
+    """Whether the next page is read on a worker thread once a page is shown."""
     headers: Sequence[str] = ()
     sort_columns: ClassVar[Mapping[int, str]] = {}
     decorated_roles: ClassVar[frozenset[int] | None] = None
@@ -126,9 +128,6 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             self.endInsertRows()
         if self._more and self._rows and self.read_ahead:
             self._read_ahead(self._last_key())
-
-    read_ahead = True
-    """Whether the next page is read on a worker thread once a page is shown."""
 
     def _read_ahead(self, after: Key) -> None:
         if self._reader is None:
