@@ -32,6 +32,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     LargeBinary,
+    Select,
     String,
     Table,
     delete,
@@ -42,9 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from app.models import Attachment
 from server.app import _ERRORS, _HEADERS, ApiError, Authorised, _json
-from server.store import Device, Store, metadata, records, utcnow
+from server.store import Device, Store, attachment_sha256, is_attachment, metadata, records, utcnow
 from sync.protocol import (
     API_PREFIX,
     BLOB_CHUNK,
@@ -82,7 +82,6 @@ BAD_RANGE = "上传的 Content-Range 与内容长度不符，请升级软件或�
 MISMATCH = "上传的附件内容与其摘要不符，已丢弃；请在原电脑上重新同步，仍不行请重新添加该附件"
 UNSATISFIABLE = "请求的附件字节范围超出文件大小，请重新同步"
 
-_ATTACHMENT = Attachment.__tablename__
 _RANGE = re.compile(r"bytes=(\d{0,19})-(\d{0,19})")
 
 Sha256 = Annotated[str, Path(pattern=SHA256_PATTERN, description="附件内容的 SHA-256（小写十六进制）")]
@@ -162,15 +161,9 @@ class BlobStore:
 
     def readable(self, device: Device, sha256: str) -> _Blob | None:
         """The complete blob when ``device`` may read it (see the module's docstring), else None."""
-        named = records.c["values"]["sha256"].as_string()
-        query = select(records.c.record_id).where(
-            records.c.entity == _ATTACHMENT, records.c.deleted.is_(False), named == sha256
-        )
-        if not device.township:
-            query = query.where(or_(records.c.grid_id.in_(device.grids), records.c.grid_id.is_(None)))
         with self.engine.connect() as conn:
             blob = _read(conn, sha256)
-            if blob is None or not blob.complete or conn.execute(query.limit(1)).first() is None:
+            if blob is None or not blob.complete or conn.execute(naming(device, sha256)).first() is None:
                 return None
         return blob
 
@@ -188,6 +181,17 @@ class BlobStore:
             piece = bytes(row.data)[at - row.start : stop - row.start]
             yield piece
             at += len(piece)
+
+
+def naming(device: Device, sha256: str) -> Select[tuple[str]]:
+    """A live attachment record ``device`` may read that names blob ``sha256`` (at most one row). An index lookup
+    (``ix_records_attachment_sha256``), not a read of every attachment: the same expression and condition."""
+    query = select(records.c.record_id).where(
+        is_attachment, attachment_sha256 == sha256, records.c.deleted.is_(False)
+    )
+    if not device.township:
+        query = query.where(or_(records.c.grid_id.in_(device.grids), records.c.grid_id.is_(None)))
+    return query.limit(1)
 
 
 def _read(conn: Connection, sha256: str) -> _Blob | None:

@@ -12,9 +12,11 @@ statement of the push see everything committed before the lock was granted. Eith
 numbers are handed out in commit order, so a pull never skips a row committed late with a lower number.
 
 Stored times are naive UTC (``timestamp without time zone`` on PostgreSQL), never converted by a session's zone.
-Record values are ``json`` on PostgreSQL, not ``jsonb``: ``json`` keeps any text, ``"\\u0000"`` included, and no
-query looks inside it. PostgreSQL's text columns cannot hold NUL characters, so an operation with one in an id,
-the actor or the grid is rejected on every backend alike (it would fail there on every retry).
+Record values are ``json`` on PostgreSQL, not ``jsonb``: ``json`` keeps any text, ``"\\u0000"`` included. The only
+query that looks inside it is the blob read check (``attachment_sha256``, on attachments only): PostgreSQL cannot
+take text out of a ``json`` value holding ``"\\u0000"``, so an attachment operation with NUL in a value is rejected.
+PostgreSQL's text columns cannot hold NUL characters, so an operation with one in an id, the actor or the grid is
+rejected on every backend alike (it would fail there on every retry).
 
 Merge rules of a push (SYNC.md, "Conflicts"), each in one place below:
 
@@ -76,8 +78,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateIndex
 
-from app.models import ENTITY_BY_NAME, Errand, ErrandStep, Event, EventStep
+from app.models import ENTITY_BY_NAME, Attachment, Errand, ErrandStep, Event, EventStep
 from app.models.base import BOOKKEEPING
 from app.rules import Lifecycle
 from app.rules.errands import ERRAND_LIFECYCLE
@@ -108,6 +111,7 @@ REASON_NO_RECORD = "记录不存在"
 REASON_DELETED = "记录已被删除"
 """How every reason for an edit of a deleted record starts (the rest names who deleted it and when)."""
 REASON_UNSTORABLE = "操作中的编号、网格或操作人含有不可保存的控制字符（请升级软件或联系信息员）"
+REASON_UNSTORABLE_ATTACHMENT = "附件的文件名或类型含有不可保存的控制字符，请重新添加该附件（或联系信息员）"
 
 _NUL = "\x00"
 
@@ -195,6 +199,27 @@ records = Table(
     Column("record_id", Text, primary_key=True),
     *_record_state(),
 )
+
+_ATTACHMENT = Attachment.__tablename__
+
+is_attachment = records.c.entity == bindparam("attachment_entity", _ATTACHMENT, literal_execute=True)
+"""A records row is an attachment, with the entity written into the SQL as the index's condition has it."""
+
+attachment_sha256 = records.c["values"][
+    bindparam("sha256_key", "sha256", type_=JSON.JSONStrIndexType, literal_execute=True)
+].as_string()
+"""The blob an attachment record names (its ``sha256`` value). The key is written into the SQL, not bound: SQLite
+uses an expression index only for the very expression it indexes, and ``JSON_EXTRACT(values, ?)`` is another."""
+
+Index(
+    "ix_records_attachment_sha256",
+    attachment_sha256,
+    # Attachments only: PostgreSQL cannot evaluate the expression for a json value holding "\u0000" (a name, a
+    # note), and the other records need no such index.
+    sqlite_where=is_attachment,
+    postgresql_where=is_attachment,
+)
+"""The blob read check (server.blobs) finds the attachments naming a blob through it, not by reading them all."""
 
 change_log = Table(
     "change_log",
@@ -393,7 +418,7 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.engine = _make_engine(url)
-        metadata.create_all(self.engine)
+        create_schema(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -994,6 +1019,20 @@ class Store:
         return value
 
 
+def create_schema(engine: Engine) -> None:
+    """Make the tables this database lacks, and the indexes its tables lack.
+
+    There is no migration framework: ``create_all`` makes a table's indexes only with the table, so an index
+    added to an existing table since the database was made is made here (``IF NOT EXISTS``: reflection cannot
+    tell on SQLite, which does not reflect expression indexes).
+    """
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            for index in sorted(table.indexes, key=lambda found: str(found.name)):
+                conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 def _make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         # READ COMMITTED, whatever the server's default: a push must see what the push before it committed while
@@ -1057,6 +1096,10 @@ def _unstorable(op: Operation) -> str | None:
     texts = [op.op_id, op.entity, op.record_id, op.grid_id or "", op.actor, *moved_to]
     if any(isinstance(t, str) and _NUL in t for t in texts):
         return REASON_UNSTORABLE
+    if op.entity == _ATTACHMENT and any(
+        isinstance(v, str) and _NUL in v for change in op.changes.values() for v in change[1:2]
+    ):
+        return REASON_UNSTORABLE_ATTACHMENT  # attachment_sha256 could not be indexed on PostgreSQL
     return None
 
 

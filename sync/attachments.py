@@ -15,13 +15,18 @@ that name them are pushed, downloaded after pulling.
   bytes held on the next sync. The pieces are dropped in the transaction that stores the whole, or when the whole
   does not hash to its name (then it is fetched from the start next time), or when no attachment here names the
   file any more. A blob the server does not have yet (its laptop has not synced) is tried again on the next sync.
+- Pruning: after the downloads, the bytes no live attachment here names and no pending operation still needs
+  (an attachment deleted here or elsewhere, or moved out of this laptop's grids) are deleted from the ledger
+  (``prune_blobs``): photos of documents do not linger (PIPL). Should such a record come back, its bytes are
+  fetched again like any missing blob; only bytes the server may not have yet (an operation still pending) stay.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import CursorResult, delete, exists, func, or_, select
 
 from app.ledger import Ledger
 from app.models import Attachment, AttachmentBlob, OutboxOp, SyncState
@@ -33,6 +38,17 @@ SWEPT = "blobs_swept"
 """SyncState key: every blob this ledger had before blob sync has been offered to the server once."""
 
 _STORED = exists().where(AttachmentBlob.sha256 == Attachment.sha256)
+
+_NEEDED = or_(
+    exists().where(Attachment.sha256 == AttachmentBlob.sha256, Attachment.deleted.is_(False)),
+    exists().where(
+        Attachment.sha256 == AttachmentBlob.sha256,
+        OutboxOp.entity == Attachment.__tablename__,
+        OutboxOp.record_id == Attachment.id,
+        OutboxOp.state == "pending",
+    ),
+)
+"""A stored blob is named by a live attachment, or by an attachment with an operation waiting to be pushed."""
 
 
 def upload_blobs(ledger: Ledger, client: SyncClient) -> int:
@@ -82,7 +98,25 @@ def download_blobs(ledger: Ledger, client: SyncClient) -> int:
     if orphans:
         with ledger.write() as tx:
             tx.session.execute(delete(BlobPart).where(BlobPart.sha256.in_(sorted(orphans))))
-    return sum(_download(ledger, client, sha) for sha in shas)
+    stored = sum(_download(ledger, client, sha) for sha in shas)
+    prune_blobs(ledger)
+    return stored
+
+
+def prune_blobs(ledger: Ledger) -> int:
+    """Delete the bytes no attachment here needs any more (see the module's docstring); how many blobs.
+
+    A local write of its own that sends nothing (the bytes are no synced record), checked again in the same
+    statement that deletes, so a photo attached meanwhile keeps its bytes."""
+    dead = select(AttachmentBlob.sha256).where(~_NEEDED)
+    with ledger.read() as session:
+        if session.scalar(dead.limit(1)) is None:
+            return 0  # the usual case: no write transaction at all
+    with ledger.write() as tx:
+        result = tx.session.execute(
+            delete(AttachmentBlob).where(~_NEEDED).execution_options(synchronize_session=False)
+        )
+    return int(cast("CursorResult[Any]", result).rowcount)
 
 
 def _download(ledger: Ledger, client: SyncClient, sha256: str) -> bool:

@@ -1,7 +1,7 @@
 """Attachment bytes travel with their records: a photo attached on one laptop reaches the others byte for byte,
 an upload cut half way resumes from the server's offset, a download cut half way resumes on the next sync from the
-bytes kept in the encrypted ledger, wrong bytes are refused, a laptop of another grid cannot read the file, and a
-file attached twice travels once. Real server subprocess (SQLite and PostgreSQL), real
+bytes kept in the encrypted ledger, wrong bytes are refused, a laptop of another grid cannot read the file, a
+file attached twice travels once, and the bytes of a deleted attachment leave every laptop after the sync. Real server subprocess (SQLite and PostgreSQL), real
 ledgers, the fault proxy for the cut."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.ledger import Ledger
 from app.models import Attachment, AttachmentBlob, Household, SyncState
 from app.models.bookkeeping import BlobPart
 from app.services.attachments import attach, remove_attachment
-from sync.attachments import SWEPT
+from sync.attachments import SWEPT, prune_blobs
 from sync.client import SyncError
 from sync.engine import SyncReport, client_for, push_outbox, read_state, run_sync
 from sync.protocol import BLOB_CHUNK, UPLOAD_OFFSET
@@ -273,6 +273,59 @@ def test_the_same_photo_attached_twice_is_stored_and_uploaded_once(
     with laptops.b.read() as session:
         assert session.scalar(select(func.count()).select_from(Attachment)) == 2
         assert session.scalar(select(func.count()).select_from(AttachmentBlob)) == 1
+
+
+def remove(ledger: Ledger, attachment_id: str) -> None:
+    """Delete an attachment through the services, as the desk does (a tombstone that syncs)."""
+    with ledger.write() as tx:
+        record = tx.session.get(Attachment, attachment_id)
+        assert record is not None
+        remove_attachment(tx, record)
+
+
+def test_the_bytes_of_a_deleted_attachment_leave_every_laptop_after_the_sync(laptops: Laptops) -> None:
+    grid = laptops.township.grid_a.id
+    scan = b"synthetic scan of an ID card, front side"
+    scan_sha = hashlib.sha256(scan).hexdigest()
+    household = family(laptops.a, grid, size=1)
+    photo_here = attach_photo(laptops.a, grid, household=household)
+    attach_photo(laptops.a, grid)  # the same photo, attached to another household too
+    scan_here = attach_photo(laptops.a, grid, data=scan, household=household)
+    run_sync(laptops.a)
+    assert run_sync(laptops.b).blobs_down == 2
+    assert blob_of(laptops.b, scan_sha) == scan
+
+    remove(laptops.a, photo_here)
+    remove(laptops.a, scan_here)
+    run_sync(laptops.a)
+    run_sync(laptops.b)
+
+    for ledger in (laptops.a, laptops.b):
+        assert blob_of(ledger, scan_sha) is None, "no live attachment names the scan any more"
+        assert blob_of(ledger, PHOTO_SHA) == PHOTO, "the other household's attachment still names the photo"
+    assert run_sync(laptops.office).blobs_down == 1, "the photo only: the scan was deleted before it synced"
+    assert blob_of(laptops.office, scan_sha) is None
+
+
+def test_bytes_an_operation_waiting_to_be_pushed_needs_are_kept(laptops: Laptops) -> None:
+    grid = laptops.township.grid_a.id
+    attached = attach_photo(laptops.a, grid)
+    scan = b"synthetic scan of a household register page"
+    scan_sha = hashlib.sha256(scan).hexdigest()
+    removed = attach_photo(laptops.a, grid, data=scan)
+    remove(laptops.a, removed)  # deleted before it was ever pushed: its create and delete wait together
+
+    assert prune_blobs(laptops.a) == 0
+    assert blob_of(laptops.a, PHOTO_SHA) == PHOTO and blob_of(laptops.a, scan_sha) == scan
+    run_sync(laptops.a)
+    assert blob_of(laptops.a, scan_sha) is None, "dropped once nothing waits for it"
+    assert blob_of(laptops.a, PHOTO_SHA) == PHOTO
+    assert run_sync(laptops.b).blobs_down == 1
+    assert blob_of(laptops.b, PHOTO_SHA) == PHOTO
+    remove(laptops.b, attached)
+    assert prune_blobs(laptops.b) == 0, "the delete waits to be pushed"
+    run_sync(laptops.b)
+    assert blob_of(laptops.b, PHOTO_SHA) is None
 
 
 def test_attachments_synced_before_blob_sync_are_uploaded_once(laptops: Laptops) -> None:
