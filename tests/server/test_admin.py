@@ -30,7 +30,6 @@ from server.store import Store, StoreError, change_log, records
 from sync.client import SyncClient
 from sync.engine import SyncReport, enrol, read_state, run_sync
 from tests.conftest import PASSPHRASE
-from tests.databases import BACKENDS, server_database
 from tests.sync.conftest import Server, start_server
 
 # -- the township of the files below, as a laptop must end up holding it -------------------------------------
@@ -185,12 +184,6 @@ def sync_with_restarted(db: str, ledger: Ledger) -> SyncReport:
 
 
 # -- fixtures -----------------------------------------------------------------------------------------------
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with server_database(request.param, tmp_path) as url:
-        yield url
-
-
 @pytest.fixture
 def server(database: str) -> Iterator[Server]:
     running = start_server(database)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,29 +21,11 @@ from server.store import (
     records,
 )
 from sync.protocol import Operation, OpResult, OpStatus, PushRequest
-from tests.databases import BACKENDS, server_database
+from tests.server.conftest import GRID_A, GRID_B
 
-GRID_A = "0190a1b2-0000-7000-8000-00000000000a"
-GRID_B = "0190a1b2-0000-7000-8000-00000000000b"
 INDEX = "ix_records_attachment_sha256"
 PHOTO = b"\xff\xd8\xff\xe0 a synthetic photo of a house number plate"
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
-
-
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with server_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def store(database: str) -> Iterator[Store]:
-    opened = Store(database)
-    opened.init_township([GRID_A, GRID_B])
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def device(store: Store, *grids: str, township: bool = False) -> Device:

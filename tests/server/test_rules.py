@@ -5,11 +5,9 @@ tombstone a grid move files for the old grid."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,25 +17,12 @@ from app.rules.errands import ErrandState
 from app.rules.events import EventState
 from server.store import ENTITIES, REASON_DELETED, Device, Store, change_log, records
 from sync.protocol import Change, Operation, OpResult, OpStatus, PushRequest
-from tests.databases import BACKENDS, server_database
+from tests.server.conftest import GRID_A, GRID_B
 
-GRID_A = "0190a1b2-0000-7000-8000-00000000000a"
-GRID_B = "0190a1b2-0000-7000-8000-00000000000b"
 ITEM = "0190a1b2-0000-7000-8000-0000000000e1"
 
 E = EventState
 R = ErrandState
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with server_database(request.param, tmp_path) as db:
-        opened = Store(db)
-        opened.init_township([GRID_A, GRID_B])
-        try:
-            yield opened
-        finally:
-            opened.close()
 
 
 def new_id() -> str:

@@ -28,10 +28,9 @@ from server.store import (
     Store,
 )
 from tests.databases import BACKENDS, server_database
+from tests.server.conftest import GRID_A, GRID_B
 
 ROOT = Path(__file__).resolve().parents[2]
-GRID_A = "0190a1b2-0000-7000-8000-00000000000a"
-GRID_B = "0190a1b2-0000-7000-8000-00000000000b"
 UNAUTHORIZED = {"code": "unauthorized", "message": "设备未登记、登记已过期或已被吊销，请重新登记"}
 TIMEOUT = 10
 
