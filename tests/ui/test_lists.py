@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
 from pytestqt.qtbot import QtBot
 
 from app.ledger import Ledger
@@ -22,6 +22,7 @@ from tests.ui.test_main_window import chinese  # noqa: F401 - fixture
 from tests.unit.test_lists_queries import Ledgered, fill_ledger
 from ui import forms
 from ui.main import MainWindow
+from ui.models.lists import PersonTableModel
 from ui.models.paged import PagedTableModel
 
 
@@ -269,3 +270,45 @@ def test_the_next_page_is_read_ahead_off_the_ui_thread_and_dropped_when_data_cha
     model.set_filter("龚新名")
     model.fetch_all()
     assert column(model, 0) == ["龚新名"]
+
+
+def test_a_cell_answers_every_role_at_once_as_it_does_one_by_one(
+    ledger: Ledger, window: MainWindow, filled: Ledgered
+) -> None:
+    """Views paint through multiData (one call per cell); what it answers is what data answers role by role."""
+    window.show_list("person")
+    model = window.people
+    roles = [
+        int(r)
+        for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
+    ]
+    answered = 0
+    for row in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            index = model.index(row, col)
+            for role in roles:
+                asked = QModelRoleData(role)
+                model.multiData(index, QModelRoleDataSpan(asked))
+                assert asked.data() == model.data(index, role), (row, col, role)
+                answered += asked.data() is not None
+    assert answered > model.rowCount() * 8, "names, dates, badges … were answered"
+    badge = model.index(0, model.badge_column)
+    colour = QModelRoleData(int(Qt.ItemDataRole.ForegroundRole))
+    model.multiData(badge, QModelRoleDataSpan(colour))
+    assert badge.data() == "待上传" and colour.data() is not None, "the badge keeps its colour"
+
+    asked_one_by_one: list[int] = []
+
+    class Counting(PersonTableModel):
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            asked_one_by_one.append(role)
+            return super().data(index, role)
+
+    counting = Counting(ledger)
+    counting.show_grids(model.grid_ids)
+    table = window.panes["person"].table
+    table.setModel(counting)
+    table.viewport().repaint()
+    assert counting.rowCount() and int(Qt.ItemDataRole.DisplayRole) not in asked_one_by_one, (
+        "painted per cell"
+    )
