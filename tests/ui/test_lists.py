@@ -231,13 +231,16 @@ def test_the_next_page_is_read_ahead_off_the_ui_thread_and_dropped_when_data_cha
     model.fetch_page = counted  # type: ignore[method-assign]
     model.page_size = 3
     model.reset()
-    assert reads[0] == "MainThread" and model.rowCount() == 3
+    assert reads == ["MainThread"] and model.rowCount() == 3
+    assert model.page_ahead() is None, "a list only glanced at reads nothing more"
+    model.fetchMore(QModelIndex())  # the user scrolls to the end of the first page
+    assert reads[:2] == ["MainThread", "MainThread"] and model.rowCount() == 6
     ahead = model.page_ahead()
     assert ahead is not None
-    second, _badges = ahead.result()
-    assert len(reads) == 2 and reads[1].startswith("read-ahead") and len(second) == 3
+    third, _badges = ahead.result()
+    assert len(reads) == 3 and reads[2].startswith("read-ahead") and len(third) == 3
     model.fetch_all()
-    assert "MainThread" not in reads[1:], "every later page was read ahead"
+    assert "MainThread" not in reads[2:], "every later page was read ahead"
     names = column(model, 0)
     assert names == sorted(names) and len(names) == len(filled.people)
     gc.collect()
@@ -248,6 +251,7 @@ def test_the_next_page_is_read_ahead_off_the_ui_thread_and_dropped_when_data_cha
 
     # a page read before a save is not shown after it: the save's refresh drops it
     model.reset()
+    model.fetchMore(QModelIndex())
     ahead = model.page_ahead()
     assert ahead is not None
     stale, _badges = ahead.result()
@@ -264,6 +268,7 @@ def test_the_next_page_is_read_ahead_off_the_ui_thread_and_dropped_when_data_cha
 
     # and a page read ahead for the list before a reset (another filter) never reaches the new list
     model.reset()
+    model.fetchMore(QModelIndex())
     ahead = model.page_ahead()
     assert ahead is not None
     ahead.result()

@@ -38,7 +38,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     page_size = 200
     read_ahead = True
-    """Whether the next page is read on a worker thread once a page is shown."""
+    """Whether, once the user has scrolled past the first page, the next page is read on a worker thread."""
     headers: Sequence[str] = ()
     sort_columns: ClassVar[Mapping[int, str]] = {}
     decorated_roles: ClassVar[frozenset[int] | None] = None
@@ -126,7 +126,9 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             self._rows.extend(self._kept(page))
             self._positions = None
             self.endInsertRows()
-        if self._more and self._rows and self.read_ahead:
+        if self._more and self.read_ahead and len(self._rows) > self.page_size:
+            # Once the user scrolls past the first page: a list only glanced at (a click in the tree, the window
+            # opening) reads nothing more, and start-up needs no second connection.
             self._read_ahead(self._last_key())
 
     def _read_ahead(self, after: Key) -> None:
