@@ -30,13 +30,12 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.models import Membership, Organisation, Person
-from app.privacy import mask_id_number, mask_phone
 from app.services import places
 from app.services.common import live
 from app.writer import WriteTx
 from ui import widgets
 from ui.forms import RecordDialog, Refusal, hub, open_editor
-from ui.person_picker import PersonPicker
+from ui.person_picker import PersonPicker, shown_person
 from ui.place_editor import chain_tab_order, editor_window, follow_current, make_table
 from ui.widgets import CodePicker, text_field
 
@@ -261,9 +260,9 @@ class OrganisationEditor(RecordDialog):
             {
                 "membership_id": None,
                 "person_id": person_id,
-                "name": picker.person_name(),
-                "id_number": mask_id_number(hit.id_number) if hit else "",
-                "phone": mask_phone(hit.phone) if hit else "",
+                **shown_person(
+                    picker.person_name(), hit.id_number if hit else None, hit.phone if hit else None
+                ),
                 "role": role,
                 "saved_role": "",
             }
@@ -363,27 +362,15 @@ class OrganisationEditor(RecordDialog):
         for row in rows:
             if row.membership_id in self.removed:
                 continue
+            member = _member(row)
             typed = mine.get(row.membership_id)
-            role_changed_here = typed is not None and typed["role"] != typed["saved_role"]
-            members.append(
-                {
-                    "membership_id": row.membership_id,
-                    "person_id": row.person_id,
-                    "name": row.name,
-                    "id_number": mask_id_number(row.id_number),
-                    "phone": mask_phone(row.phone),
-                    "role": typed["role"] if typed is not None and role_changed_here else row.role,
-                    "saved_role": row.role,
-                }
-            )
+            if typed is not None and typed["role"] != typed["saved_role"]:
+                member["role"] = typed["role"]  # a role changed here and not saved yet
+            members.append(member)
         for m in unsaved:
             person = people.get(m["person_id"])
             if person is not None:
-                m |= {
-                    "name": person.name,
-                    "id_number": mask_id_number(person.id_number),
-                    "phone": mask_phone(person.phone),
-                }
+                m |= shown_person(person.name, person.id_number, person.phone)
             members.append(m)
         self.members = members
         keep = next(
@@ -410,18 +397,7 @@ class OrganisationEditor(RecordDialog):
         self.address_edit.setText(organisation.address)
         self.established_edit.setText(str(self.loaded_fields.get("established") or ""))
         self.show_kind(organisation.kind)
-        self.members = [
-            {
-                "membership_id": m.membership_id,
-                "person_id": m.person_id,
-                "name": m.name,
-                "id_number": mask_id_number(m.id_number),
-                "phone": mask_phone(m.phone),
-                "role": m.role,
-                "saved_role": m.role,
-            }
-            for m in places.MemberRow.of_organisation(session, organisation)
-        ]
+        self.members = [_member(m) for m in places.MemberRow.of_organisation(session, organisation)]
         self.show_members()
 
     def form_state(self) -> dict[str, Any]:
@@ -517,3 +493,14 @@ class OrganisationEditor(RecordDialog):
         if self.record_id is None:
             return self.tr("New organisation")
         return self.tr("Organisation: %1").replace("%1", self.name_edit.text().strip())
+
+
+def _member(row: places.MemberRow) -> dict[str, Any]:
+    """A saved membership as the members table shows it and the form keeps it (its role as saved)."""
+    return {
+        "membership_id": row.membership_id,
+        "person_id": row.person_id,
+        **shown_person(row.name, row.id_number, row.phone),
+        "role": row.role,
+        "saved_role": row.role,
+    }

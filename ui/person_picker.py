@@ -23,6 +23,11 @@ HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 VISIBLE_ROWS = 8
 
 
+def shown_person(name: str, id_number: str | None, phone: str | None) -> dict[str, str]:
+    """A person as an editor's table of people (tenants, members) shows them: ID number and phone masked."""
+    return {"name": name, "id_number": mask_id_number(id_number), "phone": mask_phone(phone)}
+
+
 def person_label(name: str, id_number: str | None) -> str:
     """How a picked person is shown in the field: the name and the masked ID number (enough to tell namesakes)."""
     return f"{name}（{mask_id_number(id_number)}）" if id_number else name

@@ -38,14 +38,13 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.models import Person, Place, Tenancy
-from app.privacy import mask_id_number, mask_phone
 from app.search import PersonHit
 from app.services import places
 from app.services.common import live
 from app.writer import WriteTx
 from ui import widgets
 from ui.forms import RecordDialog, Refusal, hub, open_editor
-from ui.person_picker import PersonPicker
+from ui.person_picker import PersonPicker, shown_person
 from ui.widgets import CodePicker, DateEdit, NoteEdit, note_field, parse_date, text_field
 
 RENTAL = "rental"
@@ -389,9 +388,9 @@ class PlaceEditor(RecordDialog):
             {
                 "tenancy_id": None,
                 "person_id": person_id,
-                "name": picker.person_name(),
-                "id_number": mask_id_number(hit.id_number) if hit else "",
-                "phone": mask_phone(hit.phone) if hit else "",
+                **shown_person(
+                    picker.person_name(), hit.id_number if hit else None, hit.phone if hit else None
+                ),
                 "start_on": start.isoformat() if start else "",
                 "end_on": "",
                 "saved_end_on": "",
@@ -487,29 +486,15 @@ class PlaceEditor(RecordDialog):
             people = {t["person_id"]: session.get(Person, t["person_id"]) for t in unsaved}
         tenancies = []
         for row in rows:
-            saved_end = row.end_on.isoformat() if row.end_on else ""
+            tenancy = _tenancy(row)
             typed = mine.get(row.tenancy_id)
-            ended_here = typed is not None and typed["end_on"] != typed["saved_end_on"]
-            tenancies.append(
-                {
-                    "tenancy_id": row.tenancy_id,
-                    "person_id": row.person_id,
-                    "name": row.name,
-                    "id_number": mask_id_number(row.id_number),
-                    "phone": mask_phone(row.phone),
-                    "start_on": row.start_on.isoformat() if row.start_on else "",
-                    "end_on": typed["end_on"] if typed is not None and ended_here else saved_end,
-                    "saved_end_on": saved_end,
-                }
-            )
+            if typed is not None and typed["end_on"] != typed["saved_end_on"]:
+                tenancy["end_on"] = typed["end_on"]  # a moving-out date typed here and not saved yet
+            tenancies.append(tenancy)
         for t in unsaved:
             person = people.get(t["person_id"])
             if person is not None:
-                t |= {
-                    "name": person.name,
-                    "id_number": mask_id_number(person.id_number),
-                    "phone": mask_phone(person.phone),
-                }
+                t |= shown_person(person.name, person.id_number, person.phone)
             tenancies.append(t)
         self.tenancies = tenancies
         keep = next(
@@ -538,19 +523,7 @@ class PlaceEditor(RecordDialog):
         self.area_spin.setValue(float(self.loaded_fields.get("area") or 0))
         self.hours_edit.setText(str(self.loaded_fields.get("hours") or ""))
         self.risk_edit.setPlainText(str(self.loaded_fields.get("risk") or ""))
-        self.tenancies = [
-            {
-                "tenancy_id": t.tenancy_id,
-                "person_id": t.person_id,
-                "name": t.name,
-                "id_number": mask_id_number(t.id_number),
-                "phone": mask_phone(t.phone),
-                "start_on": t.start_on.isoformat() if t.start_on else "",
-                "end_on": t.end_on.isoformat() if t.end_on else "",
-                "saved_end_on": t.end_on.isoformat() if t.end_on else "",
-            }
-            for t in places.TenantRow.of_place(session, place.id)
-        ]
+        self.tenancies = [_tenancy(t) for t in places.TenantRow.of_place(session, place.id)]
         self.show_tenancies()
 
     def form_state(self) -> dict[str, Any]:
@@ -674,3 +647,16 @@ class PlaceEditor(RecordDialog):
         if self.record_id is None:
             return self.tr("New place")
         return self.tr("Place: %1").replace("%1", self.name_edit.text().strip())
+
+
+def _tenancy(row: places.TenantRow) -> dict[str, Any]:
+    """A saved tenancy as the tenants table shows it and the form keeps it (its moving-out date as saved)."""
+    end_on = row.end_on.isoformat() if row.end_on else ""
+    return {
+        "tenancy_id": row.tenancy_id,
+        "person_id": row.person_id,
+        **shown_person(row.name, row.id_number, row.phone),
+        "start_on": row.start_on.isoformat() if row.start_on else "",
+        "end_on": end_on,
+        "saved_end_on": end_on,
+    }
