@@ -41,14 +41,19 @@ def empty_ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def ledger(tmp_path: Path, empty_ledger_file: Path) -> Iterator[Ledger]:
+def open_copy(source: Path, tmp_path: Path) -> Iterator[Ledger]:
+    """A test's own copy of the closed ledger ``source``, open as collector1 (for a fixture to yield from)."""
     path = tmp_path / "profile" / "ledger.db"
     path.parent.mkdir(parents=True)
-    shutil.copyfile(empty_ledger_file, path)
+    shutil.copyfile(source, path)
     opened = Ledger.open(path, PASSPHRASE, actor="collector1")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def ledger(tmp_path: Path, empty_ledger_file: Path) -> Iterator[Ledger]:
+    yield from open_copy(empty_ledger_file, tmp_path)
 
 
 def build_township(ledger: Ledger) -> Township:

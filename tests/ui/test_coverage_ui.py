@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,37 +18,19 @@ from pytestqt.qtbot import QtBot
 
 from app.ledger import Ledger
 from tests.conftest import PASSPHRASE
-from tests.unit.test_coverage import CoverageTownship, build_coverage_township
+from tests.unit.test_coverage import (  # noqa: F401 - fixtures
+    CoverageTownship,
+    coverage_file,
+    coverage_ledger,
+)
 from ui.coverage import COUNT_COLUMN, STATUS_COLUMN, CoverageDialog
 from ui.settings import set_font_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def coverage_file(tmp_path_factory: pytest.TempPathFactory, empty_ledger_file: Path) -> Path:
-    path = tmp_path_factory.mktemp("coverage-ui") / "ledger.db"
-    shutil.copyfile(empty_ledger_file, path)
-    ledger = Ledger.open(path, PASSPHRASE, actor="collector1")
-    try:
-        build_coverage_township(ledger)
-    finally:
-        ledger.close()
-    return path
-
-
 @pytest.fixture
-def coverage_ledger(coverage_file: Path, tmp_path: Path) -> Iterator[Ledger]:
-    path = tmp_path / "profile" / "ledger.db"
-    path.parent.mkdir(parents=True)
-    shutil.copyfile(coverage_file, path)
-    opened = Ledger.open(path, PASSPHRASE, actor="collector1")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def dialog(qtbot: QtBot, coverage_ledger: Ledger) -> CoverageDialog:
+def dialog(qtbot: QtBot, coverage_ledger: Ledger) -> CoverageDialog:  # noqa: F811
     shown = CoverageDialog(coverage_ledger)
     qtbot.addWidget(shown)
     shown.show()
@@ -202,7 +182,8 @@ print(json.dumps({"problems": problems, "ratios": ratios,
 
 
 def test_both_dialogs_fit_their_text_at_the_largest_font_on_a_2x_screen(
-    coverage_ledger: Ledger, tmp_path: Path
+    coverage_ledger: Ledger,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     # A 3840×2160 screen at 2×: 1920×1080 logical, as a 4K monitor at 200% (the default offscreen screen is
     # 800×600, too small to lay a dialog out at 2×).

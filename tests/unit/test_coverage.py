@@ -30,7 +30,7 @@ from app.reports.coverage import (
 from app.services import grid as grid_service
 from app.services.households import register_household
 from app.writer import WriteTx
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, open_copy
 
 
 @dataclass(frozen=True)
@@ -150,12 +150,7 @@ def coverage_file(tmp_path_factory: pytest.TempPathFactory, empty_ledger_file: P
 
 @pytest.fixture
 def coverage_ledger(coverage_file: Path, tmp_path: Path) -> Iterator[Ledger]:
-    path = tmp_path / "profile" / "ledger.db"
-    path.parent.mkdir(parents=True)
-    shutil.copyfile(coverage_file, path)
-    opened = Ledger.open(path, PASSPHRASE, actor="collector1")
-    yield opened
-    opened.close()
+    yield from open_copy(coverage_file, tmp_path)
 
 
 def _report(ledger: Ledger) -> CoverageReport:
