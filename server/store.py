@@ -49,9 +49,10 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from itertools import chain
 from typing import Any, cast
 
@@ -77,8 +78,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.schema import CreateIndex
+from sqlalchemy.sql.expression import Executable
 
 from app.models import ENTITY_BY_NAME, Attachment, Errand, ErrandStep, Event, EventStep
 from app.models.base import BOOKKEEPING
@@ -281,7 +283,14 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 """Encoders made once: ``json.dumps`` with options builds a new one per call (four per pushed operation)."""
 
 
+class _Encoded(str):
+    """JSON text already encoded, which ``_dumps`` passes through: a record's values encoded once for both its
+    records row and its change-log row."""
+
+
 def _dumps(value: Any) -> str:
+    if type(value) is _Encoded:
+        return value
     return _JSON.encode(value)
 
 
@@ -943,35 +952,28 @@ class Store:
         batch.log.append(_log_row(record, op, was, True, {**before, "grid_id": record.grid_id}))
 
     def _write(self, conn: Connection, batch: _Batch, now: datetime) -> None:
-        changed = [r for r in batch.records.values() if r.dirty]
-        fresh = [_record_row(r) for r in changed if not r.stored]
-        if fresh:
-            conn.execute(records.insert(), fresh)
-        stale = [{f"b_{k}": v for k, v in _record_row(r).items()} for r in changed if r.stored]
-        if stale:
-            statement = (
-                update(records)
-                .where(
-                    records.c.entity == bindparam("b_entity"), records.c.record_id == bindparam("b_record_id")
-                )
-                .values(
-                    {
-                        records.c.grid_id: bindparam("b_grid_id"),
-                        records.c.version: bindparam("b_version"),
-                        records.c.deleted: bindparam("b_deleted", type_=Boolean),
-                        records.c["values"]: bindparam("b_values", type_=JSON),
-                        records.c.changed_by: bindparam("b_changed_by"),
-                        records.c.changed_at: bindparam("b_changed_at", type_=DateTime),
-                    }
-                )
-            )
-            conn.execute(statement, stale)
-        if batch.log:
-            conn.execute(change_log.insert(), batch.log)
-        if batch.answered:
-            conn.execute(applied_ops.insert(), [row | {"applied_at": now} for row in batch.answered])
-        if batch.refused_rows:
-            conn.execute(refused_moves.insert(), batch.refused_rows)
+        texts: dict[int, _Encoded] = {}
+
+        def encoded(values: dict[str, Any]) -> _Encoded:
+            # By identity: the records row and the change-log row of a change hold the same dict.
+            text = texts.get(id(values))
+            if text is None:
+                text = texts[id(values)] = _Encoded(_dumps(values))
+            return text
+
+        fresh: list[dict[str, Any]] = []
+        stale: list[dict[str, Any]] = []
+        for record in batch.records.values():
+            if record.dirty:
+                row = _record_row(record) | {"values": encoded(record.values)}
+                (stale if record.stored else fresh).append(row)
+        _executemany(conn, records, fresh)
+        _executemany(conn, _UPDATE_RECORD, [{f"b_{k}": v for k, v in row.items()} for row in stale])
+        _executemany(
+            conn, change_log.insert(), [row | {"values": encoded(row["values"])} for row in batch.log]
+        )
+        _executemany(conn, applied_ops, [row | {"applied_at": now} for row in batch.answered])
+        _executemany(conn, refused_moves, batch.refused_rows)
 
     # -- pull -------------------------------------------------------------------------------------------
     def pull(self, device: Device, cursor: int, limit: int) -> PullResponse:
@@ -1059,6 +1061,63 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+_UPDATE_RECORD = (
+    update(records)
+    .where(records.c.entity == bindparam("b_entity"), records.c.record_id == bindparam("b_record_id"))
+    .values(
+        {
+            records.c.grid_id: bindparam("b_grid_id"),
+            records.c.version: bindparam("b_version"),
+            records.c.deleted: bindparam("b_deleted", type_=Boolean),
+            records.c["values"]: bindparam("b_values", type_=JSON),
+            records.c.changed_by: bindparam("b_changed_by"),
+            records.c.changed_at: bindparam("b_changed_at", type_=DateTime),
+        }
+    )
+)
+"""A stored record's new state, per row of ``_write`` (its parameters named ``b_`` + column)."""
+
+
+@lru_cache(maxsize=64)
+def _compiled(
+    target: Table | Executable, dialect: Dialect, keys: tuple[str, ...]
+) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...], bool]:
+    """``target`` (a statement, or a table to insert into) compiled for ``dialect`` with parameters ``keys``: its
+    SQL, each parameter's name and bind processor in the order the driver takes them, and whether it takes them
+    by position."""
+    statement = target.insert() if isinstance(target, Table) else target
+    compiled = cast(Any, statement).compile(dialect=dialect, column_keys=list(keys))
+    if compiled.escaped_bind_names:  # pragma: no cover - no column or parameter name here needs escaping
+        raise ValueError(f"parameter names need escaping: {compiled.escaped_bind_names}")
+    names = compiled.positiontup if compiled.positional else list(compiled.binds)
+    processors = compiled._bind_processors
+    return compiled.string, tuple((name, processors.get(name)) for name in names), compiled.positional
+
+
+def _executemany(conn: Connection, target: Table | Executable, rows: list[dict[str, Any]]) -> None:
+    """Run ``target`` (a statement, or a table to insert into) for each of ``rows`` (dicts with the same keys) in
+    one driver ``executemany``.
+
+    It is compiled once per dialect and parameter set, and each value goes through its type's bind processor
+    (JSON, DateTime, Boolean) as SQLAlchemy's own executemany would. What is skipped is SQLAlchemy's generic
+    per-row parameter handling, which in a push took longer than the database's own work.
+    """
+    if not rows:
+        return
+    sql, params, positional = _compiled(target, conn.dialect, tuple(rows[0]))
+    if positional:
+        driver_rows: list[Any] = [
+            tuple(row[name] if process is None else process(row[name]) for name, process in params)
+            for row in rows
+        ]
+    else:
+        driver_rows = [
+            {name: row[name] if process is None else process(row[name]) for name, process in params}
+            for row in rows
+        ]
+    conn.exec_driver_sql(sql, driver_rows)
 
 
 def _device(row: Any) -> Device:
@@ -1164,7 +1223,7 @@ def _log_row(
         "grid_id": grid_id,
         "version": record.version,
         "deleted": deleted,
-        "values": dict(values),
+        "values": values,  # never changed in place: a change makes a new dict (encoded once in ``_write``)
         "changed_by": record.changed_by,
         "changed_at": record.changed_at,
         "op_id": op.op_id,
