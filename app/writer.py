@@ -277,23 +277,21 @@ class WriteTx:
         self.session.flush()  # ORM changes first: the rows below are written past the session
         table = cast(Table, model.__table__)  # type: ignore[attr-defined]
         columns = field_columns(model)
-        known: set[str] = set()
-        ids = [item.record_id for item in items]
-        for start in range(0, len(ids), 500):
-            known.update(
-                self.session.scalars(select(table.c.id).where(table.c.id.in_(ids[start : start + 500])))
-            )
+        known = existing_ids(self.session, table, [item.record_id for item in items])
         defaults = {name: _column_default(col) for name, col in columns.items()}
         parsers = _wire_parsers(model)
         fresh: list[dict[str, Any]] = []
         changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         audits: list[dict[str, Any]] = []
         for item in items:
-            incoming = {
-                name: value
-                for name, value in item.values.items()
-                if name in columns and name not in item.keep
-            }
+            if item.keep or not columns.keys() >= item.values.keys():
+                incoming = {
+                    name: value
+                    for name, value in item.values.items()
+                    if name in columns and name not in item.keep
+                }
+            else:  # the usual case, a plain copy: every value is a column's and none waits to be sent
+                incoming = dict(item.values)
             for name in parsers.keys() & incoming.keys():
                 if isinstance(incoming[name], str):
                     incoming[name] = parsers[name](incoming[name])
@@ -452,6 +450,9 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every JSON column value (``json.dumps`` with options builds a new one per call)."""
 
 
+_STR_ONLY = {str}
+
+
 @lru_cache(maxsize=4096)
 def _json_of_strings(values: tuple[str, ...]) -> str:
     return _JSON.encode(list(values))
@@ -462,7 +463,7 @@ def _stored_json(value: Any) -> str | None:
     rows: their text is remembered."""
     if value is None:
         return None
-    if type(value) is list and all(type(v) is str for v in value):
+    if type(value) is list and set(map(type, value)) == _STR_ONLY:
         return _json_of_strings(tuple(value))
     return _JSON.encode(value)
 
@@ -498,6 +499,17 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         names,
         rows,
     )
+
+
+def existing_ids(session: Session, table: Table, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are rows of ``table``: one query, the ids passed as one JSON array (an ``IN`` list of
+    thousands of bound values costs more to build than to run)."""
+    if not ids:
+        return set()
+    sql = f'SELECT id FROM "{table.name}" WHERE id IN (SELECT value FROM json_each(?))'
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    return {row[0] for row in raw.cursor().execute(sql, (_JSON.encode(list(ids)),))}
 
 
 def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str = "id") -> None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, text, update
@@ -403,6 +404,7 @@ def _apply_changes(tx: WriteTx, changes: Sequence[Change], pending: dict[str, se
     run: list[RemoteRecord] = []
     run_ids: set[str] = set()
     run_model: type[Synced] | None = None
+    stored_times: dict[datetime, datetime] = {}  # a page's changes share a few server times (one per push)
     for change in changes:
         model = ENTITY_BY_NAME.get(change.entity)
         if model is None:
@@ -413,7 +415,9 @@ def _apply_changes(tx: WriteTx, changes: Sequence[Change], pending: dict[str, se
             run, run_ids, run_model = [], set(), model
         values = change.values | {"deleted": change.deleted, "grid_id": change.grid_id}
         keep = frozenset(pending.get(change.record_id, ()))
-        when = as_stored(change.changed_at)
+        when = stored_times.get(change.changed_at)
+        if when is None:
+            when = stored_times[change.changed_at] = as_stored(change.changed_at)
         run.append(RemoteRecord(change.record_id, values, change.version, change.changed_by, keep, when))
         run_ids.add(change.record_id)
     if run_model is not None:
