@@ -238,6 +238,11 @@ change_log = Table(
 _CHUNK = 500
 """Ids per ``IN (…)`` list."""
 
+_RECORDS_NAMED = select(records).where(
+    records.c.entity == bindparam("entity"), records.c.record_id.in_(bindparam("ids", expanding=True))
+)
+"""The records of one kind with the given ids (built once: an ``in_`` of a list coerces each id anew)."""
+
 
 class StoreError(Exception):
     """Something an administrator or a person has to fix; the message is Chinese and says what to do."""
@@ -609,8 +614,7 @@ class Store:
                     batch.refused[key] = row.reason
         for entity, ids in by_entity.items():
             for chunk in _chunks(list(dict.fromkeys(ids))):
-                query = select(records).where(records.c.entity == entity, records.c.record_id.in_(chunk))
-                for row in conn.execute(query):
+                for row in conn.execute(_RECORDS_NAMED, {"entity": entity, "ids": chunk}):
                     batch.records[(row.entity, row.record_id)] = _Record(
                         entity=row.entity,
                         record_id=row.record_id,
