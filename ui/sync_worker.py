@@ -10,68 +10,18 @@ guards against a second process). A profile not enrolled with the township never
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
-import requests
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
 
 from app.ledger import Ledger
-from sync.client import SyncClient, SyncError
-from sync.clock import check_clock
-from sync.engine import SyncReport, client_for, read_state, run_sync
-from sync.status import remember_failure
+from sync.background import SyncOutcome, enrolled, sync_once
+from sync.client import SyncError
 
 log = logging.getLogger(__name__)
 
 INTERVAL_KEY = "sync/interval_minutes"
 DEFAULT_INTERVAL_MINUTES = 5
-PROBE_TIMEOUT = (2.0, 3.0)
-"""Connect and read timeouts of the health probe (seconds): short, it only proves the server is there."""
-
-
-@dataclass(frozen=True)
-class SyncOutcome:
-    report: SyncReport
-    clock_offset: float | None
-    """The server's clock minus this laptop's (seconds), measured after the run; None if it could not be."""
-
-
-def enrolled(ledger: Ledger) -> bool:
-    with ledger.read() as session:
-        return bool(read_state(session).get("token"))
-
-
-def probe(ledger: Ledger, client: SyncClient) -> None:
-    """Raise SyncError (offline) unless the township server answers its health check, and say so in the status."""
-    try:
-        response = client.http.get(client.base_url + "/health", timeout=PROBE_TIMEOUT, verify=client.verify)
-        body = response.json() if response.ok else None
-    except requests.exceptions.SSLError:
-        return  # not a network problem: the run itself reports the certificate
-    except (requests.RequestException, ValueError):
-        body = None
-    if isinstance(body, dict) and body.get("ok") is True:
-        return
-    message = "连不上乡镇服务器，数据已保存在本机，网络恢复后自动同步。"
-    remember_failure(ledger, message, offline=True)
-    raise SyncError(message, offline=True)
-
-
-def sync_once(ledger: Ledger, progress: Callable[[str, int], None] | None = None) -> SyncOutcome:
-    """Probe, push and pull, then measure the clock: the worker's whole job, free of Qt. Raises SyncError."""
-    client = client_for(ledger)
-    try:
-        probe(ledger, client)
-        report = run_sync(ledger, client, progress)
-        try:
-            offset: float | None = check_clock(ledger, client)
-        except SyncError:
-            offset = None
-        return SyncOutcome(report, offset)
-    finally:
-        client.close()
 
 
 class SyncWorker(QObject):
@@ -94,7 +44,8 @@ class SyncWorker(QObject):
             self.failed.emit(exc.message, exc.offline, exc.unauthorised)
         except Exception as exc:  # the thread must always answer, or the UI waits forever
             log.exception("sync run failed")
-            self.failed.emit(f"同步出错：{exc}", False, False)
+            message = QCoreApplication.translate("SyncWorker", "Sync failed: %1").replace("%1", str(exc))
+            self.failed.emit(message, False, False)
         else:
             self.succeeded.emit(outcome)
         finally:

@@ -935,153 +935,153 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>OrganisationEditor</name>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="108"/>
+        <location filename="../../ui/organisation_editor.py" line="107"/>
         <source>Village or grid:</source>
         <translation>所属村（网格）：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="110"/>
+        <location filename="../../ui/organisation_editor.py" line="109"/>
         <source>Organisation &amp;type:</source>
         <translation>组织类别(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="112"/>
+        <location filename="../../ui/organisation_editor.py" line="111"/>
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="114"/>
+        <location filename="../../ui/organisation_editor.py" line="113"/>
         <source>&amp;Credit code:</source>
         <translation>统一社会信用代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="116"/>
+        <location filename="../../ui/organisation_editor.py" line="115"/>
         <source>&amp;Leader:</source>
         <translation>负责人(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="118"/>
+        <location filename="../../ui/organisation_editor.py" line="117"/>
         <source>&amp;Phone:</source>
         <translation>联系电话(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="120"/>
+        <location filename="../../ui/organisation_editor.py" line="119"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="124"/>
+        <location filename="../../ui/organisation_editor.py" line="123"/>
         <source>&amp;Established:</source>
         <translation>成立时间(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="126"/>
+        <location filename="../../ui/organisation_editor.py" line="125"/>
         <source>Members</source>
         <translation>组织成员</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="130"/>
+        <location filename="../../ui/organisation_editor.py" line="129"/>
         <source>&amp;Member:</source>
         <translation>成员(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="133"/>
+        <location filename="../../ui/organisation_editor.py" line="132"/>
         <source>&amp;Role:</source>
         <translation>职务(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="136"/>
+        <location filename="../../ui/organisation_editor.py" line="135"/>
         <source>&amp;Add member</source>
         <translation>添加成员(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="145"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="145"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="145"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="145"/>
+        <location filename="../../ui/organisation_editor.py" line="144"/>
         <source>Role (F2 to change)</source>
         <translation>职务（按 F2 修改）</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="153"/>
+        <location filename="../../ui/organisation_editor.py" line="152"/>
         <source>Open per&amp;son</source>
         <translation>查看人员(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="155"/>
+        <location filename="../../ui/organisation_editor.py" line="154"/>
         <source>Remo&amp;ve member</source>
         <translation>移除成员(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="234"/>
+        <location filename="../../ui/organisation_editor.py" line="233"/>
         <source>None chosen: choose a village or grid in the grid tree first</source>
         <translation>未选择：请先在网格树中选择村或网格</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="253"/>
+        <location filename="../../ui/organisation_editor.py" line="252"/>
         <source>Member: type a name and pick the person from the list first.</source>
         <translation>成员：请先输入姓名，并从列表中选择一人。</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="256"/>
+        <location filename="../../ui/organisation_editor.py" line="255"/>
         <source>%1 is already a member.</source>
         <translation>%1 已是该组织成员。</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="337"/>
+        <location filename="../../ui/organisation_editor.py" line="336"/>
         <source>Saved with the organisation</source>
         <translation>保存组织时一并保存</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="461"/>
+        <location filename="../../ui/organisation_editor.py" line="437"/>
         <source>Organisation “%1”</source>
         <translation>组织“%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="463"/>
-        <location filename="../../ui/organisation_editor.py" line="510"/>
+        <location filename="../../ui/organisation_editor.py" line="439"/>
+        <location filename="../../ui/organisation_editor.py" line="486"/>
         <source>Organisation</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="469"/>
+        <location filename="../../ui/organisation_editor.py" line="445"/>
         <source>%1, organisation type: choose the type of organisation (villagers&apos; council, village patrol …).</source>
         <translation>%1的组织类别：请选择组织类别（村民议事会、护村联防队……）。</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="491"/>
+        <location filename="../../ui/organisation_editor.py" line="467"/>
         <source>%1, village (grid): none chosen. Choose the organisation&apos;s village or grid in the grid tree first, then create the organisation.</source>
         <translation>%1的所属村（网格）：未指定。请先在网格树中选中组织所在的村或网格，再新建组织。</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="502"/>
+        <location filename="../../ui/organisation_editor.py" line="478"/>
         <source>Member “%1”</source>
         <translation>成员“%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="513"/>
+        <location filename="../../ui/organisation_editor.py" line="489"/>
         <source>(no name yet)</source>
         <translation>（尚未填写名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="518"/>
+        <location filename="../../ui/organisation_editor.py" line="494"/>
         <source>New organisation</source>
         <translation>新建组织</translation>
     </message>
     <message>
-        <location filename="../../ui/organisation_editor.py" line="519"/>
+        <location filename="../../ui/organisation_editor.py" line="495"/>
         <source>Organisation: %1</source>
         <translation>组织：%1</translation>
     </message>
@@ -1464,17 +1464,17 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PersonPicker</name>
     <message>
-        <location filename="../../ui/person_picker.py" line="50"/>
+        <location filename="../../ui/person_picker.py" line="55"/>
         <source>Name, pinyin initials or last digits of the ID number</source>
         <translation>姓名、拼音首字母或身份证号后几位</translation>
     </message>
     <message>
-        <location filename="../../ui/person_picker.py" line="133"/>
+        <location filename="../../ui/person_picker.py" line="138"/>
         <source>Household %1</source>
         <translation>户号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/person_picker.py" line="140"/>
+        <location filename="../../ui/person_picker.py" line="145"/>
         <source>Nobody found: check the spelling, or register the person first</source>
         <translation>未找到此人：请核对输入，或先登记该人员</translation>
     </message>
@@ -1535,245 +1535,245 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PlaceEditor</name>
     <message>
-        <location filename="../../ui/place_editor.py" line="124"/>
+        <location filename="../../ui/place_editor.py" line="123"/>
         <source>Grid:</source>
         <translation>所属网格：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="126"/>
+        <location filename="../../ui/place_editor.py" line="125"/>
         <source>Place t&amp;ype:</source>
         <translation>场所类型(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="128"/>
+        <location filename="../../ui/place_editor.py" line="127"/>
         <source>&amp;Name:</source>
         <translation>名称(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="130"/>
+        <location filename="../../ui/place_editor.py" line="129"/>
         <source>A&amp;ddress:</source>
         <translation>地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="133"/>
+        <location filename="../../ui/place_editor.py" line="132"/>
         <source>Rental &amp;use:</source>
         <translation>出租用途(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="141"/>
+        <location filename="../../ui/place_editor.py" line="140"/>
         <source>&amp;Category:</source>
         <translation>场所类别(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="143"/>
+        <location filename="../../ui/place_editor.py" line="142"/>
         <source>Service &amp;category:</source>
         <translation>服务类别(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="150"/>
+        <location filename="../../ui/place_editor.py" line="149"/>
         <source>&amp;Phone:</source>
         <translation>联系电话(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="154"/>
-        <location filename="../../ui/place_editor.py" line="160"/>
+        <location filename="../../ui/place_editor.py" line="153"/>
+        <location filename="../../ui/place_editor.py" line="159"/>
         <source>not recorded</source>
         <translation>未填</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="155"/>
+        <location filename="../../ui/place_editor.py" line="154"/>
         <source>&amp;Rooms:</source>
         <translation>房间数(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="161"/>
+        <location filename="../../ui/place_editor.py" line="160"/>
         <source>Floor &amp;area:</source>
         <translation>面积(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="165"/>
+        <location filename="../../ui/place_editor.py" line="164"/>
         <source>Opening &amp;hours:</source>
         <translation>开放时间(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="168"/>
+        <location filename="../../ui/place_editor.py" line="167"/>
         <source>Hidden dan&amp;ger:</source>
         <translation>隐患类型(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="173"/>
+        <location filename="../../ui/place_editor.py" line="172"/>
         <source>Ris&amp;k notes:</source>
         <translation>风险说明(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="171"/>
+        <location filename="../../ui/place_editor.py" line="170"/>
         <source>Risks found and measures taken (Enter starts a new line; Ctrl+Enter saves)</source>
         <translation>发现的隐患和采取的措施（回车换行，Ctrl+回车保存）</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="175"/>
+        <location filename="../../ui/place_editor.py" line="174"/>
         <source>N&amp;otes:</source>
         <translation>备注(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="177"/>
+        <location filename="../../ui/place_editor.py" line="176"/>
         <source>Tenants</source>
         <translation>承租人</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="181"/>
+        <location filename="../../ui/place_editor.py" line="180"/>
         <source>&amp;Tenant:</source>
         <translation>承租人(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="184"/>
+        <location filename="../../ui/place_editor.py" line="183"/>
         <source>&amp;From:</source>
         <translation>起租日期(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="187"/>
+        <location filename="../../ui/place_editor.py" line="186"/>
         <source>Add t&amp;enant</source>
         <translation>添加承租人(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="196"/>
+        <location filename="../../ui/place_editor.py" line="195"/>
         <source>Tenant</source>
         <translation>承租人</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="196"/>
+        <location filename="../../ui/place_editor.py" line="195"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="196"/>
+        <location filename="../../ui/place_editor.py" line="195"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="196"/>
+        <location filename="../../ui/place_editor.py" line="195"/>
         <source>From</source>
         <translation>起租日期</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="196"/>
+        <location filename="../../ui/place_editor.py" line="195"/>
         <source>Until</source>
         <translation>退租日期</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="200"/>
+        <location filename="../../ui/place_editor.py" line="199"/>
         <source>&amp;Moved out on:</source>
         <translation>退租日期(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="203"/>
+        <location filename="../../ui/place_editor.py" line="202"/>
         <source>End tenan&amp;cy</source>
         <translation>办理退租(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="205"/>
+        <location filename="../../ui/place_editor.py" line="204"/>
         <source>Open per&amp;son</source>
         <translation>查看人员(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="207"/>
+        <location filename="../../ui/place_editor.py" line="206"/>
         <source>Remo&amp;ve unsaved</source>
         <translation>移除未保存的(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="312"/>
+        <location filename="../../ui/place_editor.py" line="311"/>
         <source>No grid chosen: choose a grid in the grid tree first</source>
         <translation>未选择网格：请先在网格树中选择网格</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="331"/>
+        <location filename="../../ui/place_editor.py" line="330"/>
         <source>O&amp;wner:</source>
         <translation>房主(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="332"/>
-        <location filename="../../ui/place_editor.py" line="334"/>
+        <location filename="../../ui/place_editor.py" line="331"/>
+        <location filename="../../ui/place_editor.py" line="333"/>
         <source>Responsi&amp;ble person:</source>
         <translation>负责人(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="333"/>
+        <location filename="../../ui/place_editor.py" line="332"/>
         <source>Con&amp;tact:</source>
         <translation>联系人(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="374"/>
+        <location filename="../../ui/place_editor.py" line="373"/>
         <source>Tenant: type a name and pick the person from the list first.</source>
         <translation>承租人：请先输入姓名，并从列表中选择一人。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="380"/>
+        <location filename="../../ui/place_editor.py" line="379"/>
         <source>From: “%1” is not a date; type it like 2025-03-01.</source>
         <translation>起租日期：“%1”不是有效日期，请按 2025-03-01 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="385"/>
+        <location filename="../../ui/place_editor.py" line="384"/>
         <source>%1 is already a tenant here.</source>
         <translation>%1 已是本出租屋的承租人。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="413"/>
+        <location filename="../../ui/place_editor.py" line="412"/>
         <source>Pick the tenant who moved out in the table first.</source>
         <translation>请先在表格中选择要退租的承租人。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="418"/>
+        <location filename="../../ui/place_editor.py" line="417"/>
         <source>Moved out on: type the date the tenant moved out, like 2025-10-31.</source>
         <translation>退租日期：请填写承租人退租的日期，如 2025-10-31。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="433"/>
+        <location filename="../../ui/place_editor.py" line="432"/>
         <source>A saved tenancy stays in the ledger: type the date the tenant moved out and end it.</source>
         <translation>已保存的承租记录不能删除：请填写退租日期并办理退租。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="465"/>
+        <location filename="../../ui/place_editor.py" line="464"/>
         <source>Saved with the place</source>
         <translation>保存场所时一并保存</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="622"/>
-        <location filename="../../ui/place_editor.py" line="667"/>
+        <location filename="../../ui/place_editor.py" line="595"/>
+        <location filename="../../ui/place_editor.py" line="640"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="622"/>
+        <location filename="../../ui/place_editor.py" line="595"/>
         <source>Place “%1”</source>
         <translation>场所“%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="627"/>
+        <location filename="../../ui/place_editor.py" line="600"/>
         <source>%1, place type: choose the type of place (rental housing, complex place, service point …).</source>
         <translation>%1的场所类型：请选择场所类型（出租屋、复杂场所、服务点……）。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="646"/>
+        <location filename="../../ui/place_editor.py" line="619"/>
         <source>%1, grid: none chosen. Choose the place&apos;s grid in the grid tree first, then create the place.</source>
         <translation>%1的所属网格：未指定。请先在网格树中选中场所所在的网格，再新建场所。</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="656"/>
+        <location filename="../../ui/place_editor.py" line="629"/>
         <source>Tenant “%1”</source>
         <translation>承租人“%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="670"/>
+        <location filename="../../ui/place_editor.py" line="643"/>
         <source>(no name yet)</source>
         <translation>（尚未填写名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="675"/>
+        <location filename="../../ui/place_editor.py" line="648"/>
         <source>New place</source>
         <translation>新建场所</translation>
     </message>
     <message>
-        <location filename="../../ui/place_editor.py" line="676"/>
+        <location filename="../../ui/place_editor.py" line="649"/>
         <source>Place: %1</source>
         <translation>场所：%1</translation>
     </message>
@@ -1955,6 +1955,14 @@ The grid ledger for village and community grid workers: households, people, plac
         <location filename="../../ui/person_editor.py" line="123"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SyncWorker</name>
+    <message>
+        <location filename="../../ui/sync_worker.py" line="47"/>
+        <source>Sync failed: %1</source>
+        <translation>同步出错：%1</translation>
     </message>
 </context>
 <context>
