@@ -31,6 +31,7 @@ import socket
 import ssl
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from server import publish
@@ -157,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--grid", default="", metavar="CODE", help="the grid (node) code the posts are in")
     _add_database(user_actions.add_parser("list", help="list staff and their posts", description=USERS_HELP))
 
+    prune = _add_database(
+        actions.add_parser(
+            "prune-blobs",
+            help="delete attachment files no live attachment names and nothing used for --days",
+        )
+    )
+    prune.add_argument(
+        "--days", type=float, default=30, help="days a file must lie unused first (default 30; 0: every one)"
+    )
     _add_database(actions.add_parser("epoch", help="print the database's epoch (the id of its history)"))
     _add_database(
         actions.add_parser(
@@ -242,6 +252,11 @@ def _admin(store: Store, args: argparse.Namespace) -> int:
         print(new_epoch(store))
     elif args.action == "epoch":
         print(store.epoch())
+    elif args.action == "prune-blobs":
+        from server.blobs import BlobStore  # the HTTP routes' module: only this command needs it
+
+        count, size = BlobStore(store).prune(timedelta(days=args.days))
+        print(f"删除了 {count} 个已无附件记录引用的附件文件，共 {size / 1048576:.1f} MB")
     return 0
 
 

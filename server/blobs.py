@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Path, Request
@@ -166,6 +167,27 @@ class BlobStore:
             if blob is None or not blob.complete or conn.execute(naming(device, sha256)).first() is None:
                 return None
         return blob
+
+    def prune(self, idle: timedelta) -> tuple[int, int]:
+        """Delete every blob no live attachment record names and nothing wrote to for ``idle``: (blobs, bytes).
+
+        A deleted photo's bytes go; a blob whose attachment record has not arrived yet (a laptop uploads the
+        bytes first) is young, so it stays. One transaction: the blob and all its chunks, or nothing."""
+        named = (
+            select(records.c.record_id)
+            .where(is_attachment, attachment_sha256 == blobs.c.sha256, records.c.deleted.is_(False))
+            .exists()
+        )
+        with self.engine.begin() as conn:
+            unused = conn.execute(
+                select(blobs.c.sha256, blobs.c.received).where(blobs.c.updated_at < utcnow() - idle, ~named)
+            ).all()
+            names = [row.sha256 for row in unused]
+            for start in range(0, len(names), 500):
+                chunk = names[start : start + 500]
+                conn.execute(delete(blob_chunks).where(blob_chunks.c.sha256.in_(chunk)))
+                conn.execute(delete(blobs).where(blobs.c.sha256.in_(chunk)))
+        return len(unused), sum(row.received for row in unused)
 
     def read(self, sha256: str, first: int, stop: int) -> Iterator[bytes]:
         """Bytes ``[first, stop)`` of a complete blob, a stored chunk at a time."""

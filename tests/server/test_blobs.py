@@ -5,15 +5,19 @@ attachment record of its grids names it, found through the expression index ``ix
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
-from datetime import UTC, datetime
+from contextlib import redirect_stdout
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy import Connection, event, inspect, select, text, update
 from sqlalchemy.schema import DropIndex
 
-from server.blobs import BlobStore
+from server import admin
+from server.blobs import BlobStore, blob_chunks
+from server.blobs import blobs as blobs_table
 from server.store import (
     REASON_UNSTORABLE_ATTACHMENT,
     Device,
@@ -146,3 +150,43 @@ def test_the_read_check_is_an_index_lookup(store: Store) -> None:
             row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
         )
     assert f"USING INDEX {INDEX} (<expr>=?)" in plan, plan
+
+
+def test_prune_blobs_deletes_the_files_no_live_attachment_names_once_they_lie_unused(
+    store: Store, database: str
+) -> None:
+    blobs = BlobStore(store)
+    laptop = device(store, GRID_A)
+    contents = {
+        name: f"synthetic {name} scan".encode() * 100 for name in ("kept", "deleted", "orphan", "young")
+    }
+    sha = {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()}
+    for name, data in contents.items():
+        half = len(data) // 2  # two chunks each: every chunk must go with its blob
+        blobs.append(sha[name], 0, data[:half], len(data))
+        blobs.append(sha[name], half, data[half:], len(data))
+    assert attach(store, laptop, sha256=sha["kept"])[1].status is OpStatus.APPLIED
+    record_id, created = attach(store, laptop, sha256=sha["deleted"])
+    assert created.status is OpStatus.APPLIED
+    assert (
+        push(store, laptop, "delete", record_id, {"deleted": [False, True]}, base=1).status
+        is OpStatus.APPLIED
+    )
+    with store.engine.begin() as conn:  # all but one last written 40 days ago
+        conn.execute(
+            update(blobs_table)
+            .where(blobs_table.c.sha256 != sha["young"])
+            .values(updated_at=datetime(2026, 1, 1))
+        )
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert admin.main(["admin", "prune-blobs", "--url", database, "--days", "30"]) == 0
+    assert "删除了 2 个" in out.getvalue()
+
+    with store.engine.connect() as conn:
+        left = set(conn.execute(select(blobs_table.c.sha256)).scalars())
+        chunks = set(conn.execute(select(blob_chunks.c.sha256)).scalars())
+    assert left == chunks == {sha["kept"], sha["young"]}
+    assert blobs.readable(laptop, sha["kept"]) is not None
+    assert blobs.prune(timedelta(0)) == (1, len(contents["young"])), "--days 0: the young orphan too"
