@@ -459,11 +459,11 @@ def _json_of_strings(values: tuple[str, ...]) -> str:
 
 
 def _stored_json(value: Any) -> str | None:
-    """A JSON column's value as stored. Lists of strings (tags, the fields an audit entry names) repeat across
-    rows: their text is remembered."""
+    """A JSON column's value as stored. Lists of strings (tags, the fields an audit entry names), empty ones
+    most of all, repeat across rows: their text is remembered."""
     if value is None:
         return None
-    if type(value) is list and set(map(type, value)) == _STR_ONLY:
+    if type(value) is list and (not value or set(map(type, value)) == _STR_ONLY):
         return _json_of_strings(tuple(value))
     return _JSON.encode(value)
 
@@ -474,12 +474,26 @@ def _storage_converter(column: Column[Any]) -> Callable[[Any], Any] | None:
     if isinstance(kind, JSON):
         return _stored_json
     if isinstance(kind, DateTime):  # SQLAlchemy's SQLite format, "%Y-%m-%d %H:%M:%S.%f"
-        return _stored_datetime
+        return _shared_once(_stored_datetime)
     if isinstance(kind, Date):
         return lambda v: None if v is None else v.isoformat()
     if isinstance(kind, Boolean):
         return lambda v: None if v is None else int(v)
     return None
+
+
+def _shared_once(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, done once per object for the rows of one statement: the times of pulled rows are a few
+    objects shared by thousands of rows (created and updated when the server took the change)."""
+    done: dict[int, tuple[Any, Any]] = {}
+
+    def once(value: Any) -> Any:
+        found = done.get(id(value))
+        if found is None or found[0] is not value:
+            found = done[id(value)] = (value, convert(value))
+        return found[1]
+
+    return once
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
