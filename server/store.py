@@ -973,9 +973,7 @@ class Store:
                 (stale if record.stored else fresh).append(row)
         _executemany(conn, records, fresh)
         _executemany(conn, _UPDATE_RECORD, [{f"b_{k}": v for k, v in row.items()} for row in stale])
-        _executemany(
-            conn, change_log.insert(), [row | {"values": encoded(row["values"])} for row in batch.log]
-        )
+        _executemany(conn, change_log, [row | {"values": encoded(row["values"])} for row in batch.log])
         _executemany(conn, applied_ops, [row | {"applied_at": now} for row in batch.answered])
         _executemany(conn, refused_moves, batch.refused_rows)
 

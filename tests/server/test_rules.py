@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.rules.errands import ErrandState
 from app.rules.events import EventState
 from server.store import ENTITIES, REASON_DELETED, Device, Store, change_log, records
+from server.store import _compiled as store_compiled
 from sync.protocol import Change, Operation, OpResult, OpStatus, PushRequest
 from tests.server.conftest import GRID_A, GRID_B
 
@@ -451,3 +452,23 @@ def test_a_page_of_tombstones_left_out_still_moves_the_cursor_on(store: Store, o
     page = store.pull(in_both.device, last - 1, 1)  # the tombstone alone
     assert page.changes == [] and page.cursor == last and page.more is False
     assert [c.version for c in in_both.pull(limit=1) if c.record_id == pid] == [1, 2, 3]
+
+
+def test_pushes_reuse_the_compiled_writes_of_the_first(office: Office) -> None:
+    """A batch's writes go to the driver compiled once per database (``_compiled``): a statement made anew per
+    push would compile again every time and push the others out of the cache."""
+    laptop = office.one
+
+    def a_push_of_every_write() -> None:
+        person = new_id()
+        laptop.create("person", person, name="王芳")  # records insert, change log, answer
+        assert (
+            laptop.update("person", person, 1, name=("王芳", "王芳芳")).status is OpStatus.APPLIED
+        )  # update
+
+    a_push_of_every_write()
+    compiled = store_compiled.cache_info()
+    a_push_of_every_write()
+    again = store_compiled.cache_info()
+    assert again.misses == compiled.misses, "a push compiled its writes again"
+    assert again.hits > compiled.hits
