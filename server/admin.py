@@ -255,6 +255,9 @@ def _admin(store: Store, args: argparse.Namespace) -> int:
     elif args.action == "prune-blobs":
         from server.blobs import BlobStore  # the HTTP routes' module: only this command needs it
 
+        if args.days < 0:
+            print("--days 不能是负数（0 表示不论闲置多久，凡无人引用的附件文件都删除）", file=sys.stderr)
+            return 2
         count, size = BlobStore(store).prune(timedelta(days=args.days))
         print(f"删除了 {count} 个已无附件记录引用的附件文件，共 {size / 1048576:.1f} MB")
     return 0

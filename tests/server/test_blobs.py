@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -190,3 +190,8 @@ def test_prune_blobs_deletes_the_files_no_live_attachment_names_once_they_lie_un
     assert left == chunks == {sha["kept"], sha["young"]}
     assert blobs.readable(laptop, sha["kept"]) is not None
     assert blobs.prune(timedelta(0)) == (1, len(contents["young"])), "--days 0: the young orphan too"
+
+    errors = io.StringIO()
+    with redirect_stderr(errors):
+        assert admin.main(["admin", "prune-blobs", "--url", database, "--days", "-1"]) == 2
+    assert "不能是负数" in errors.getvalue()
