@@ -54,9 +54,10 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
-def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def _json(model: BaseModel | bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """``model`` as the JSON body of an answer (``bytes`` are JSON already: a pull page, see ``Store.pull``)."""
     return Response(
-        content=model.model_dump_json(),
+        content=model if isinstance(model, bytes) else model.model_dump_json(),
         status_code=status,
         media_type="application/json",
         headers=_HEADERS | (headers or {}),

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.bulk import restore_indexes, set_aside_indexes
+from app.gcpause import collector_paused
 from app.ids import uuid7
 from app.ledger import Ledger
 from app.models import ENTITY_BY_NAME, OutboxOp, Synced, SyncState, as_stored, utcnow
@@ -285,7 +286,19 @@ def pull_changes(
     """Pull every page; True when the server's epoch changed and the run must start again.
 
     The next page is fetched while this one is applied (the server's time and the laptop's overlap); each page
-    is applied with its cursor in one transaction, so a page lost to a crash is simply fetched again."""
+    is applied with its cursor in one transaction, so a page lost to a crash is simply fetched again. The cycle
+    collector waits until the pull ends (see app.gcpause)."""
+    with collector_paused():
+        return _pull_pages(ledger, client, report, progress, page_size)
+
+
+def _pull_pages(
+    ledger: Ledger,
+    client: SyncClient,
+    report: SyncReport,
+    progress: Callable[[str, int], None] | None,
+    page_size: int,
+) -> bool:
     with ledger.read() as session:
         state = read_state(session)
     cursor = int(state.get("cursor") or 0)

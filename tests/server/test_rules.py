@@ -4,6 +4,7 @@ tombstone a grid move files for the old grid."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from app.rules.errands import ErrandState
 from app.rules.events import EventState
 from server.store import ENTITIES, REASON_DELETED, Device, Store, change_log, records
 from server.store import _compiled as store_compiled
-from sync.protocol import Change, Operation, OpResult, OpStatus, PushRequest
+from sync.protocol import Change, Operation, OpResult, OpStatus, PullResponse, PushRequest
 from tests.server.conftest import GRID_A, GRID_B
 
 ITEM = "0190a1b2-0000-7000-8000-0000000000e1"
@@ -81,7 +82,7 @@ class Desk:
         found: list[Change] = []
         cursor, more = 0, True
         while more:
-            page = self.store.pull(self.device, cursor, limit)
+            page = PullResponse.model_validate_json(self.store.pull(self.device, cursor, limit))
             found += page.changes
             cursor, more = page.cursor, page.more
         return found
@@ -449,9 +450,24 @@ def test_a_page_of_tombstones_left_out_still_moves_the_cursor_on(store: Store, o
     office.township.update("person", pid, 2, grid_id=(GRID_A, GRID_B))
     with store.engine.connect() as conn:
         last = conn.scalar(select(func.max(change_log.c.seq)))
-    page = store.pull(in_both.device, last - 1, 1)  # the tombstone alone
+    page = PullResponse.model_validate_json(store.pull(in_both.device, last - 1, 1))  # the tombstone alone
     assert page.changes == [] and page.cursor == last and page.more is False
     assert [c.version for c in in_both.pull(limit=1) if c.record_id == pid] == [1, 2, 3]
+
+
+def test_a_pull_page_is_the_json_its_models_would_make_field_for_field(store: Store, office: Office) -> None:
+    pid = person(office)
+    assert office.township.delete("person", pid, 2).status is OpStatus.APPLIED
+    body = store.pull(office.township.device, 0, 10)
+    page = PullResponse.model_validate_json(body)
+    assert json.loads(body) == page.model_dump(mode="json")
+    assert [(c.version, c.deleted, c.changed_by) for c in page.changes] == [
+        (1, False, "采集员甲"),
+        (2, False, "采集员乙"),
+        (3, True, "乡镇值班员"),
+    ]
+    assert page.changes[0].values["name"] == "张三" and page.changes[0].grid_id == GRID_A
+    assert all(c.changed_at.tzinfo is not None for c in page.changes)
 
 
 def test_pushes_reuse_the_compiled_writes_of_the_first(office: Office) -> None:

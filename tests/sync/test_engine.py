@@ -4,6 +4,7 @@ record; edits to different fields merge; the same field edited twice waits for a
 
 from __future__ import annotations
 
+import gc
 import http.server
 import shutil
 import threading
@@ -375,8 +376,16 @@ def test_a_first_pull_builds_the_search_keys_once_at_its_end(
     try:
         before = indexes(laptop)
         stages: list[str] = []
-        run_sync(laptop, progress=lambda stage, _n: stages.append(stage))
+        collecting: set[bool] = set()
+
+        def note(stage: str, _n: int) -> None:
+            stages.append(stage)
+            collecting.add(gc.isenabled())
+
+        run_sync(laptop, progress=note)
         assert stages[-1] == "建立索引"
+        assert collecting == {False}, "the cycle collector waits while the pages go in"
+        assert gc.isenabled(), "and runs again after the pull"
         assert indexes(laptop) == before, "the indexes set aside for the load are all there again"
         with laptop.read() as session:
             assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
