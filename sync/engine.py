@@ -205,6 +205,7 @@ def _pending_batch(session: Session, limit: int, after: int) -> tuple[list[Opera
     return ops, (rows[-1][0] if rows else after)
 
 
+@collector_paused()
 def push_outbox(
     ledger: Ledger,
     client: SyncClient,
@@ -214,7 +215,8 @@ def push_outbox(
 ) -> None:
     """Send every pending operation, a batch at a time, in outbox order; each batch's answers are recorded in one
     transaction. The next batch goes out as soon as this one is answered and is on its way while these answers
-    are recorded and the batch after is read (a batch is only sent once every batch before it was answered)."""
+    are recorded and the batch after is read (a batch is only sent once every batch before it was answered).
+    The cycle collector waits until the push ends (see app.gcpause)."""
 
     def read(after: int) -> tuple[list[Operation], int]:
         with ledger.read() as session:
@@ -276,6 +278,7 @@ def _record_answers(ledger: Ledger, ops: list[Operation], answer: PushResponse, 
             report.rejected += 1
 
 
+@collector_paused()
 def pull_changes(
     ledger: Ledger,
     client: SyncClient,
@@ -288,17 +291,6 @@ def pull_changes(
     The next page is fetched while this one is applied (the server's time and the laptop's overlap); each page
     is applied with its cursor in one transaction, so a page lost to a crash is simply fetched again. The cycle
     collector waits until the pull ends (see app.gcpause)."""
-    with collector_paused():
-        return _pull_pages(ledger, client, report, progress, page_size)
-
-
-def _pull_pages(
-    ledger: Ledger,
-    client: SyncClient,
-    report: SyncReport,
-    progress: Callable[[str, int], None] | None,
-    page_size: int,
-) -> bool:
     with ledger.read() as session:
         state = read_state(session)
     cursor = int(state.get("cursor") or 0)

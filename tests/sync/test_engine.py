@@ -370,22 +370,24 @@ def indexes(ledger: Ledger) -> list[tuple[str, str]]:
 def test_a_first_pull_builds_the_search_keys_once_at_its_end(
     laptops: Laptops, server: Server, tmp_path: Path, empty_ledger_file: Path
 ) -> None:
+    stages: list[str] = []
+    collecting: set[bool] = set()
+
+    def note(stage: str, _n: int) -> None:
+        stages.append(stage)
+        collecting.add(gc.isenabled())
+
     register_family(laptops.a, laptops)
-    run_sync(laptops.a)
+    run_sync(laptops.a, progress=note)
+    assert "上传" in stages and collecting == {False}, "the cycle collector waits while the batches go out"
     laptop = new_laptop(tmp_path, empty_ledger_file, server, laptops.township.grid_a.id)
     try:
         before = indexes(laptop)
-        stages: list[str] = []
-        collecting: set[bool] = set()
-
-        def note(stage: str, _n: int) -> None:
-            stages.append(stage)
-            collecting.add(gc.isenabled())
-
+        stages.clear()
         run_sync(laptop, progress=note)
         assert stages[-1] == "建立索引"
-        assert collecting == {False}, "the cycle collector waits while the pages go in"
-        assert gc.isenabled(), "and runs again after the pull"
+        assert collecting == {False}, "and while the pages go in"
+        assert gc.isenabled(), "and runs again after the sync"
         assert indexes(laptop) == before, "the indexes set aside for the load are all there again"
         with laptop.read() as session:
             assert [h.name for h in search_people(session, "zgc")] == ["曾广才"]
