@@ -191,9 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve" and bool(args.certfile) != bool(args.keyfile):
         parser.error("--certfile 和 --keyfile 要一起给（HTTPS 需要证书和私钥）")
     url = database_url(args.db, args.url)
-    if args.command == "serve":
-        return serve(url, args.host, args.port, args.certfile, args.keyfile)
     try:
+        if args.command == "serve":
+            return serve(url, args.host, args.port, args.certfile, args.keyfile)
         if args.action in ("backup", "restore"):
             return _copies(url, args)
         store = Store(url)

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
-from server.store import Store, StoreError, meta
+from server.store import SCHEMA_KEY, SCHEMA_VERSION, Store, StoreError, meta
 
 POSTGRES_HINT = (
     "这是 PostgreSQL 数据库：请用 pg_dump 备份、pg_restore 恢复；"
@@ -78,6 +78,12 @@ def _check(path: Path, what: str, *, initialised: bool = True) -> Snapshot:
                 raise StoreError(f"{what} {path} 不是乡镇同步服务器的数据库（缺少 {'、'.join(missing)} 表）")
             if initialised and conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone() is None:
                 raise StoreError(f"{what} {path} 还没有初始化（没有纪元），不能用来恢复")
+            layout = conn.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,)).fetchone()
+            if layout is not None and layout[0] != str(SCHEMA_VERSION):
+                raise StoreError(
+                    f"{what} {path} 的数据结构版本为 {layout[0]}，本程序只能使用版本 {SCHEMA_VERSION}："
+                    "请先安装最新版本的 griddesk-server 再恢复"
+                )
             return Snapshot(
                 path,
                 conn.execute("SELECT count(*) FROM devices").fetchone()[0],

@@ -74,6 +74,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    inspect,
     or_,
     select,
     update,
@@ -118,6 +119,13 @@ _NUL = "\x00"
 
 TOWNSHIP_TIME = timezone(timedelta(hours=8))
 """The clock reasons name times in: China Standard Time (UTC+8, no daylight saving). Stored times are UTC."""
+
+SCHEMA_VERSION = 1
+"""The layout of the server's tables, stored in ``meta`` (``SCHEMA_KEY``). A release that changes a table in place
+raises it and upgrades a database at the number before in ``create_schema``; until then a database stamped with
+another number is refused, so an older program never writes into a newer layout (an installer put back, a backup
+of a newer server restored)."""
+SCHEMA_KEY = "schema_version"
 
 metadata = MetaData()
 
@@ -1063,17 +1071,37 @@ class Store:
 
 
 def create_schema(engine: Engine) -> None:
-    """Make the tables this database lacks, and the indexes its tables lack.
+    """Make the tables this database lacks, and the indexes its tables lack, once its layout is known to be one
+    this program can use (``SCHEMA_VERSION``).
 
-    There is no migration framework: ``create_all`` makes a table's indexes only with the table, so an index
-    added to an existing table since the database was made is made here (``IF NOT EXISTS``: reflection cannot
-    tell on SQLite, which does not reflect expression indexes).
+    ``create_all`` makes a table's indexes only with the table, so an index added to an existing table since the
+    database was made is made here (``IF NOT EXISTS``: reflection cannot tell on SQLite, which does not reflect
+    expression indexes). A column or table changed in place needs a step written for it (see ``SCHEMA_VERSION``).
     """
+    stored = _schema_version(engine)
+    if stored is not None and stored != SCHEMA_VERSION:
+        raise StoreError(
+            f"此数据库的数据结构版本为 {stored}，本程序（griddesk-server）只能使用版本 {SCHEMA_VERSION}："
+            "它多半由更新版本的乡镇服务器建立。请安装最新版本的 griddesk-server 后再启动；数据库未作任何改动。"
+        )
     metadata.create_all(engine)
     with engine.begin() as conn:
         for table in metadata.sorted_tables:
             for index in sorted(table.indexes, key=lambda found: str(found.name)):
                 conn.execute(CreateIndex(index, if_not_exists=True))
+        if stored is None:  # new, or made before the layout was numbered (it is version 1)
+            conn.execute(meta.insert().values(key=SCHEMA_KEY, value=str(SCHEMA_VERSION)))
+
+
+def _schema_version(engine: Engine) -> int | str | None:
+    """The layout number stored in ``meta`` (the text as found when it is no number), None when there is none."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(meta.name):
+            return None
+        value = conn.execute(select(meta.c.value).where(meta.c.key == SCHEMA_KEY)).scalar_one_or_none()
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else value
 
 
 def _make_engine(url: str) -> Engine:

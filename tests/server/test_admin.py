@@ -18,7 +18,8 @@ from typing import Any
 import openpyxl
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, delete, func, inspect, select, update
+from sqlalchemy import text as sql
 
 from app.ledger import Ledger
 from app.models import CodeEntry, DeadlineRule, ErrandItem, GridNode, GridPost, Staff
@@ -26,10 +27,11 @@ from app.services import errands
 from app.services.reference import deadline_rules, load_calendar
 from server import admin
 from server.publish import calendar_from_package
-from server.store import Store, StoreError, change_log, records
+from server.store import SCHEMA_KEY, SCHEMA_VERSION, Store, StoreError, change_log, meta, records
 from sync.client import SyncClient
 from sync.engine import SyncReport, enrol, read_state, run_sync
 from tests.conftest import PASSPHRASE
+from tests.server.conftest import GRID_A
 from tests.sync.conftest import Server, start_server
 
 # -- the township of the files below, as a laptop must end up holding it -------------------------------------
@@ -673,6 +675,15 @@ def test_restore_refuses_a_file_that_is_not_a_server_backup(tmp_path: Path, empt
     Store(f"sqlite:///{other}").close()  # a server database never initialised
     assert "还没有初始化（没有纪元），不能用来恢复" in run_admin(url, "restore", str(other))[2]
     assert "找不到备份文件" in run_admin(url, "restore", str(tmp_path / "missing.db"))[2]
+    newer = tmp_path / "newer.db"
+    store = Store(f"sqlite:///{newer}")
+    store.init_township([])
+    with store.engine.begin() as conn:
+        conn.execute(update(meta).where(meta.c.key == SCHEMA_KEY).values(value=str(SCHEMA_VERSION + 1)))
+    store.close()
+    code, _, err = run_admin(url, "restore", str(newer))
+    assert code == 1 and f"的数据结构版本为 {SCHEMA_VERSION + 1}，本程序只能使用版本 {SCHEMA_VERSION}" in err
+    assert not list(tmp_path.glob("server.db.before-restore-*")), "the live database was not touched"
 
 
 def test_event_deadlines_published_reach_laptops_and_set_due_dates(
@@ -705,3 +716,49 @@ def test_event_deadlines_published_reach_laptops_and_set_due_dates(
 def deadline_rules_of(ledger: Ledger) -> dict[str, int]:
     with ledger.read() as session:
         return deadline_rules(session)
+
+
+# -- the layout of the server's tables ----------------------------------------------------------------------------
+def test_a_database_of_a_newer_layout_is_refused_by_every_command_and_left_as_it_was(database: str) -> None:
+    store = Store(database)
+    store.init_township([GRID_A])
+    with store.engine.begin() as conn:
+        assert conn.scalar(select(meta.c.value).where(meta.c.key == SCHEMA_KEY)) == str(SCHEMA_VERSION)
+        conn.execute(update(meta).where(meta.c.key == SCHEMA_KEY).values(value=str(SCHEMA_VERSION + 1)))
+        conn.execute(sql("DROP INDEX ix_change_log_grid_id_seq"))  # an older program would make it again
+    store.close()
+    refusal = f"此数据库的数据结构版本为 {SCHEMA_VERSION + 1}，本程序（griddesk-server）只能使用版本 {SCHEMA_VERSION}"
+    code, _, err = run_admin(database, "enrol-code", "--township")
+    assert code == 1 and refusal in err and "请安装最新版本的 griddesk-server" in err
+    out, err_ = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err_):
+        assert admin.main(["serve", "--url", database, "--host", "127.0.0.1", "--port", "0"]) == 1
+    assert refusal in err_.getvalue()
+    engine = create_engine(database)
+    try:
+        with engine.connect() as conn:
+            assert "ix_change_log_grid_id_seq" not in {
+                i["name"] for i in inspect(conn).get_indexes("change_log")
+            }
+            assert conn.scalar(select(meta.c.value).where(meta.c.key == SCHEMA_KEY)) == str(
+                SCHEMA_VERSION + 1
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_database_made_before_the_layout_was_numbered_opens_with_its_data_and_gets_the_number(
+    database: str,
+) -> None:
+    store = Store(database)
+    epoch = store.init_township([GRID_A])
+    with store.engine.begin() as conn:
+        conn.execute(delete(meta).where(meta.c.key == SCHEMA_KEY))
+    store.close()
+    store = Store(database)
+    try:
+        assert store.epoch() == epoch and store.township_grids() == [GRID_A]
+        with store.engine.connect() as conn:
+            assert conn.scalar(select(meta.c.value).where(meta.c.key == SCHEMA_KEY)) == str(SCHEMA_VERSION)
+    finally:
+        store.close()
