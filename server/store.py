@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -269,6 +270,11 @@ _RECORDS_NAMED = select(records).where(
     records.c.entity == bindparam("entity"), records.c.record_id.in_(bindparam("ids", expanding=True))
 )
 """The records of one kind with the given ids (built once: an ``in_`` of a list coerces each id anew)."""
+
+_ANSWERS_NAMED = select(applied_ops.c.op_id, applied_ops.c.payload_sha256, applied_ops.c.result).where(
+    applied_ops.c.op_id.in_(bindparam("ids", expanding=True))
+)
+"""The stored answers of the given operation ids (built once, like ``_RECORDS_NAMED``)."""
 
 
 class StoreError(Exception):
@@ -617,10 +623,7 @@ class Store:
         batch = _Batch(conn)
         op_ids = list(dict.fromkeys(op.op_id for op in ops if _NUL not in op.op_id))
         for chunk in _chunks(op_ids):
-            query = select(applied_ops.c.op_id, applied_ops.c.payload_sha256, applied_ops.c.result).where(
-                applied_ops.c.op_id.in_(chunk)
-            )
-            for row in conn.execute(query):
+            for row in conn.execute(_ANSWERS_NAMED, {"ids": chunk}):
                 batch.seen[row.op_id] = (row.payload_sha256, row.result)
         by_entity: dict[str, list[str]] = {}
         parents: dict[str, list[str]] = {}
@@ -648,7 +651,7 @@ class Store:
                         grid_id=row.grid_id,
                         version=row.version,
                         deleted=row.deleted,
-                        values=dict(row.values),
+                        values=row.values,  # a dict of its own: decoded from the row's JSON text
                         changed_by=row.changed_by,
                         changed_at=row.changed_at,
                         stored=True,
@@ -1149,20 +1152,37 @@ _UPDATE_RECORD = (
 """A stored record's new state, per row of ``_write`` (its parameters named ``b_`` + column)."""
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement compiled for one dialect and parameter set, with what turns a row dict into driver params."""
+
+    sql: str
+    names: tuple[str, ...]
+    """The parameters in the order the driver takes them (by position) or names them."""
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    """A row's values in ``names`` order."""
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """(position in ``names``, bind processor) of each parameter whose type converts it (JSON, DateTime…)."""
+    positional: bool
+
+
 @lru_cache(maxsize=64)
-def _compiled(
-    target: Table | Executable, dialect: Dialect, keys: tuple[str, ...]
-) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...], bool]:
-    """``target`` (a statement, or a table to insert into) compiled for ``dialect`` with parameters ``keys``: its
-    SQL, each parameter's name and bind processor in the order the driver takes them, and whether it takes them
-    by position."""
+def _compiled(target: Table | Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
+    """``target`` (a statement, or a table to insert into) compiled for ``dialect`` with parameters ``keys``."""
     statement = target.insert() if isinstance(target, Table) else target
     compiled = cast(Any, statement).compile(dialect=dialect, column_keys=list(keys))
     if compiled.escaped_bind_names:  # pragma: no cover - no column or parameter name here needs escaping
         raise ValueError(f"parameter names need escaping: {compiled.escaped_bind_names}")
-    names = compiled.positiontup if compiled.positional else list(compiled.binds)
+    names = tuple(compiled.positiontup if compiled.positional else compiled.binds)
     processors = compiled._bind_processors
-    return compiled.string, tuple((name, processors.get(name)) for name in names), compiled.positional
+    getter = itemgetter(*names)
+    return _Compiled(
+        sql=compiled.string,
+        names=names,
+        values=getter if len(names) > 1 else lambda row: (getter(row),),
+        processed=tuple((i, processors[name]) for i, name in enumerate(names) if processors.get(name)),
+        positional=compiled.positional,
+    )
 
 
 def _executemany(conn: Connection, target: Table | Executable, rows: list[dict[str, Any]]) -> None:
@@ -1170,23 +1190,30 @@ def _executemany(conn: Connection, target: Table | Executable, rows: list[dict[s
     one driver ``executemany``.
 
     It is compiled once per dialect and parameter set, and each value goes through its type's bind processor
-    (JSON, DateTime, Boolean) as SQLAlchemy's own executemany would. What is skipped is SQLAlchemy's generic
-    per-row parameter handling, which in a push took longer than the database's own work.
+    (JSON, DateTime, Boolean) as SQLAlchemy's own executemany would; a value many rows share (the push's time) is
+    converted once. What is skipped is SQLAlchemy's generic per-row parameter handling, which in a push took
+    longer than the database's own work.
     """
     if not rows:
         return
-    sql, params, positional = _compiled(target, conn.dialect, tuple(rows[0]))
-    if positional:
-        driver_rows: list[Any] = [
-            tuple(row[name] if process is None else process(row[name]) for name, process in params)
-            for row in rows
-        ]
-    else:
-        driver_rows = [
-            {name: row[name] if process is None else process(row[name]) for name, process in params}
-            for row in rows
-        ]
-    conn.exec_driver_sql(sql, driver_rows)
+    plan = _compiled(target, conn.dialect, tuple(rows[0]))
+    driver_rows: list[Any] = [plan.values(row) for row in rows]
+    if plan.processed:
+        converted: dict[
+            tuple[int, int], Any
+        ] = {}  # by identity: every row (and so every value) is alive here
+        for n, values in enumerate(driver_rows):
+            mutable = list(values)
+            for i, process in plan.processed:
+                value = mutable[i]
+                key = (i, id(value))
+                if key not in converted:
+                    converted[key] = process(value)
+                mutable[i] = converted[key]
+            driver_rows[n] = tuple(mutable)
+    if not plan.positional:
+        driver_rows = [dict(zip(plan.names, values, strict=True)) for values in driver_rows]
+    conn.exec_driver_sql(plan.sql, driver_rows)
 
 
 def _device(row: Any) -> Device:
@@ -1221,8 +1248,9 @@ def _refusal(device: Device, grid_id: str | None) -> str | None:
 def _unstorable(op: Operation) -> str | None:
     """Why ``op`` cannot be stored as it is on every backend, or None: NUL in text that goes in a text column."""
     moved_to = op.changes.get("grid_id", [None, None])[1:2]
-    texts = [op.op_id, op.entity, op.record_id, op.grid_id or "", op.actor, *moved_to]
-    if any(isinstance(t, str) and _NUL in t for t in texts):
+    if _NUL in "".join((op.op_id, op.entity, op.record_id, op.grid_id or "", op.actor)) or any(
+        isinstance(t, str) and _NUL in t for t in moved_to
+    ):
         return REASON_UNSTORABLE
     if op.entity == _ATTACHMENT and any(
         isinstance(v, str) and _NUL in v for change in op.changes.values() for v in change[1:2]
