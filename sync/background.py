@@ -13,7 +13,7 @@ import requests
 from app.ledger import Ledger
 from sync.client import SyncClient, SyncError
 from sync.clock import check_clock
-from sync.engine import SyncReport, client_for, read_state, run_sync
+from sync.engine import SyncReport, client_for, run_sync
 from sync.status import remember_failure
 
 OFFLINE_MESSAGE = "连不上乡镇服务器，数据已保存在本机，网络恢复后自动同步。"
@@ -27,11 +27,6 @@ class SyncOutcome:
     report: SyncReport
     clock_offset: float | None
     """The server's clock minus this laptop's (seconds), measured after the run; None if it could not be."""
-
-
-def enrolled(ledger: Ledger) -> bool:
-    with ledger.read() as session:
-        return bool(read_state(session).get("token"))
 
 
 def probe(ledger: Ledger, client: SyncClient) -> None:

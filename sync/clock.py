@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from app.ledger import Ledger
 from app.models import SyncState, as_stored, utcnow
-from sync.client import SyncClient
+
+if TYPE_CHECKING:
+    from sync.client import SyncClient
 
 SKEW_LIMIT = timedelta(minutes=5)
 """A laptop clock further than this from the server's gets a warning."""

@@ -15,15 +15,19 @@ from sqlalchemy import select
 
 from app.cli import print_json
 from app.models import OutboxOp
-from sync.client import SyncError
-from sync.engine import enrol, read_state, run_sync
-from sync.protocol import TOWNSHIP
+from sync.status import read_state
 
 EXIT_SENT, EXIT_NEEDS_PERSON, EXIT_OFFLINE, EXIT_ERROR = 0, 4, 5, 6
 
 
 def register(sub: Any, open_ledger: Callable[..., Any]) -> None:
+    # The engine and its HTTP stack are imported by the commands that sync: ``griddesk`` registers these
+    # commands on every start, the window's included, which has no use for them until its first sync.
     def cmd_enrol(args: argparse.Namespace) -> int:
+        from sync.client import SyncError
+        from sync.engine import enrol
+        from sync.protocol import TOWNSHIP
+
         verify: bool | str = True
         if args.ca:
             ca = Path(args.ca).expanduser().resolve()  # kept in the ledger: sync may run from another folder
@@ -55,6 +59,9 @@ def register(sub: Any, open_ledger: Callable[..., Any]) -> None:
         return EXIT_SENT
 
     def cmd_sync(args: argparse.Namespace) -> int:
+        from sync.client import SyncError
+        from sync.engine import run_sync
+
         ledger = open_ledger(args)
         try:
             report = run_sync(ledger)

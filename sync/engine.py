@@ -51,6 +51,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.status import read_state
 
 STATE_OF = {
     OpStatus.APPLIED: "sent",
@@ -84,10 +85,6 @@ class SyncReport:
 
 INDEX_STALE = "search_index_stale"
 """Sync state: pulled people wait for their search keys (a first pull builds them all at its end)."""
-
-
-def read_state(session: Session) -> dict[str, Any]:
-    return {key: value for key, value in session.execute(select(SyncState.key, SyncState.value)).all()}
 
 
 def _set_state(tx: WriteTx, **values: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,11 +15,21 @@ from app.ledger import Ledger
 from app.models import OutboxOp, SyncState, utcnow
 from sync.clock import STATE_KEY as CLOCK_OFFSET
 from sync.clock import skew_warning, span_words
-from sync.engine import read_state
 
 STAGES = {"上传": "正在上传", "下载": "正在下载", "建立索引": "正在为查找整理已下载的"}
 """The engine's progress stages, as the status bar says them while a sync runs."""
 CONNECTING = "正在连接乡镇服务器…"
+
+
+def read_state(session: Session) -> dict[str, Any]:
+    """The ledger's sync state (cursor, epoch, token, last error…), key by key."""
+    return {key: value for key, value in session.execute(select(SyncState.key, SyncState.value)).all()}
+
+
+def enrolled(ledger: Ledger) -> bool:
+    """Whether this laptop is enrolled with a township server (it holds a device token)."""
+    with ledger.read() as session:
+        return bool(read_state(session).get("token"))
 
 
 @dataclass(frozen=True)

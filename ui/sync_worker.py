@@ -10,13 +10,16 @@ guards against a second process). A profile not enrolled with the township never
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
 
 from app.ledger import Ledger
-from sync.background import SyncOutcome, enrolled, sync_once
-from sync.client import SyncError
+from sync.status import enrolled
+
+if TYPE_CHECKING:
+    from sync.background import SyncOutcome
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,11 @@ class SyncWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        # The engine and its HTTP stack load with the first run, on this thread: a window that has not synced yet
+        # (a profile not enrolled) never loads them, and start-up does not wait for them.
+        from sync.background import sync_once
+        from sync.client import SyncError
+
         try:
             outcome = sync_once(self.ledger, self.progress.emit)
         except SyncError as exc:
