@@ -81,6 +81,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.expression import Executable
 
@@ -1092,8 +1093,14 @@ def create_schema(engine: Engine) -> None:
         for table in metadata.sorted_tables:
             for index in sorted(table.indexes, key=lambda found: str(found.name)):
                 conn.execute(CreateIndex(index, if_not_exists=True))
-        if stored is None:  # new, or made before the layout was numbered (it is version 1)
-            conn.execute(meta.insert().values(key=SCHEMA_KEY, value=str(SCHEMA_VERSION)))
+    if stored is None:  # new, or made before the layout was numbered (it is version 1)
+        try:
+            with engine.begin() as conn:
+                conn.execute(meta.insert().values(key=SCHEMA_KEY, value=str(SCHEMA_VERSION)))
+        except IntegrityError:
+            # Another process opening the same new database stamped it first (a server and an admin command).
+            if _schema_version(engine) != SCHEMA_VERSION:
+                raise
 
 
 def _schema_version(engine: Engine) -> int | str | None:

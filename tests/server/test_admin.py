@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 import requests
-from sqlalchemy import create_engine, delete, func, inspect, select, update
+from sqlalchemy import create_engine, delete, event, func, inspect, select, update
 from sqlalchemy import text as sql
 
 from app.ledger import Ledger
@@ -26,6 +26,7 @@ from app.models import CodeEntry, DeadlineRule, ErrandItem, GridNode, GridPost, 
 from app.services import errands
 from app.services.reference import deadline_rules, load_calendar
 from server import admin
+from server import store as store_module
 from server.publish import calendar_from_package
 from server.store import SCHEMA_KEY, SCHEMA_VERSION, Store, StoreError, change_log, meta, records
 from sync.client import SyncClient
@@ -762,3 +763,25 @@ def test_a_database_made_before_the_layout_was_numbered_opens_with_its_data_and_
             assert conn.scalar(select(meta.c.value).where(meta.c.key == SCHEMA_KEY)) == str(SCHEMA_VERSION)
     finally:
         store.close()
+
+
+def test_two_processes_stamping_a_new_database_at_once_both_open_it(database: str) -> None:
+    """A server and an admin command started together on a new database: the second stamp loses, quietly."""
+    first = store_module._make_engine(database)
+    other = store_module._make_engine(database)
+    raced: list[bool] = []
+
+    @event.listens_for(first, "before_cursor_execute")
+    def stamp_first(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO meta") and not raced:
+            raced.append(True)
+            store_module.create_schema(other)  # the other process, between our read and our insert
+
+    try:
+        store_module.create_schema(first)
+        assert raced == [True]
+        with first.connect() as conn:
+            assert conn.scalar(select(meta.c.value).where(meta.c.key == SCHEMA_KEY)) == str(SCHEMA_VERSION)
+    finally:
+        first.dispose()
+        other.dispose()
