@@ -474,7 +474,7 @@ def _storage_converter(column: Column[Any]) -> Callable[[Any], Any] | None:
     if isinstance(kind, JSON):
         return _stored_json
     if isinstance(kind, DateTime):  # SQLAlchemy's SQLite format, "%Y-%m-%d %H:%M:%S.%f"
-        return _shared_once(_stored_datetime)
+        return shared_once(_stored_datetime)
     if isinstance(kind, Date):
         return lambda v: None if v is None else v.isoformat()
     if isinstance(kind, Boolean):
@@ -482,9 +482,10 @@ def _storage_converter(column: Column[Any]) -> Callable[[Any], Any] | None:
     return None
 
 
-def _shared_once(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def shared_once(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``convert``, done once per object for the rows of one statement: the times of pulled rows are a few
-    objects shared by thousands of rows (created and updated when the server took the change)."""
+    objects shared by thousands of rows (created and updated when the server took the change), as is the push's
+    time in the server's writes (server.store)."""
     done: dict[int, tuple[Any, Any]] = {}
 
     def once(value: Any) -> Any:

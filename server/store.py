@@ -90,6 +90,7 @@ from app.models.base import BOOKKEEPING
 from app.rules import Lifecycle
 from app.rules.errands import ERRAND_LIFECYCLE
 from app.rules.events import EVENT_LIFECYCLE
+from app.writer import shared_once
 from sync.crashpoints import crash_point
 from sync.protocol import (
     MAX_PAGE,
@@ -1206,17 +1207,11 @@ def _executemany(conn: Connection, target: Table | Executable, rows: list[dict[s
     plan = _compiled(target, conn.dialect, tuple(rows[0]))
     driver_rows: list[Any] = [plan.values(row) for row in rows]
     if plan.processed:
-        converted: dict[
-            tuple[int, int], Any
-        ] = {}  # by identity: every row (and so every value) is alive here
+        processed = [(i, shared_once(process)) for i, process in plan.processed]
         for n, values in enumerate(driver_rows):
             mutable = list(values)
-            for i, process in plan.processed:
-                value = mutable[i]
-                key = (i, id(value))
-                if key not in converted:
-                    converted[key] = process(value)
-                mutable[i] = converted[key]
+            for i, process in processed:
+                mutable[i] = process(mutable[i])
             driver_rows[n] = tuple(mutable)
     if not plan.positional:
         driver_rows = [dict(zip(plan.names, values, strict=True)) for values in driver_rows]
