@@ -43,6 +43,7 @@ from ui import forms, widgets
 from ui.coverage import CoverageDialog
 from ui.i18n import install_translators
 from ui.inbox import InboxDialog
+from ui.list_view import ListTableView
 from ui.models.lists import (
     BADGE_COLOURS,
     HouseholdTableModel,
@@ -111,7 +112,7 @@ class ListPane(QWidget):
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
         self.filter.setPlaceholderText(placeholder)
-        self.table = QTableView()
+        self.table = ListTableView()
         self.table.setModel(model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
 from pytestqt.qtbot import QtBot
 
+from app import repositories
 from app.ledger import Ledger
 from app.models import Household, Person
 from app.profile import Profile
@@ -317,3 +318,27 @@ def test_a_cell_answers_every_role_at_once_as_it_does_one_by_one(
     assert counting.rowCount() and int(Qt.ItemDataRole.DisplayRole) not in asked_one_by_one, (
         "painted per cell"
     )
+
+
+def test_a_list_decides_how_to_read_its_pages_once_and_again_for_a_new_filter(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planned: list[repositories.ListQuery] = []
+    plan = repositories.list_plan
+
+    def counted(session: Any, spec: Any, query: repositories.ListQuery) -> repositories.ListPlan:
+        planned.append(query)
+        return plan(session, spec, query)
+
+    monkeypatch.setattr(repositories, "list_plan", counted)
+    window.show_list("person")
+    model = window.people
+    model.page_size = 2
+    planned.clear()
+    model.reset()  # as after a sync: decided again
+    assert len(planned) == 1
+    model.fetch_all()
+    assert model.rowCount() > 4 and len(planned) == 1  # one probe for the list, none a page
+    model.set_filter("赵")
+    model.fetch_all()
+    assert [q.text for q in planned] == ["", "赵"]

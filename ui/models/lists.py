@@ -3,7 +3,7 @@ SQL through app.repositories, with the sync badge of each household and person."
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -56,6 +56,9 @@ class RecordTableModel(PagedTableModel[R], Generic[R]):
         super().__init__()
         self.ledger = ledger
         self.grid_ids: list[str] = []
+        self._plan: tuple[ListQuery, repositories.ListPlan] | None = None
+        """How the pages of the current query are read: decided at its first page, again after a reset (a first
+        sync can turn a grid of a few records into one of thousands)."""
         self.sort_name = next(iter(self.spec.sorts))
         self.sort_column = next((c for c, n in self.sort_columns.items() if n == self.sort_name), 0)
 
@@ -70,11 +73,19 @@ class RecordTableModel(PagedTableModel[R], Generic[R]):
         self.grid_ids = list(grid_ids)
         self.reset()
 
+    def reset(self) -> None:
+        self._plan = None
+        super().reset()
+
     def fetch_page(self, after: SortKey | None, limit: int) -> list[R]:
         if not self.grid_ids:
             return []
+        query = self.query()
         with self.ledger.read() as session:
-            return repositories.list_page(session, self.spec, self.query(), after, limit)
+            kept = self._plan  # read once: the read-ahead thread shares it
+            if kept is None or kept[0] != query:
+                kept = self._plan = (query, repositories.list_plan(session, self.spec, query))
+            return repositories.list_page(session, self.spec, query, after, limit, kept[1])
 
     def fetch_rows(self, ids: Sequence[str]) -> list[R]:
         if not self.grid_ids:
@@ -87,6 +98,11 @@ class BadgedTableModel(RecordTableModel[R], Generic[R]):
     """A list with a sync column: 待上传 while a change waits to go, 需处理 while one waits for a person."""
 
     badge_column = 0
+
+    @property
+    def coloured_columns(self) -> Collection[int]:  # type: ignore[override]
+        return (self.badge_column,)
+
     decorated_roles: ClassVar[frozenset[int] | None] = frozenset(
         {int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.ToolTipRole)}
     )

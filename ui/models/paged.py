@@ -7,16 +7,18 @@ step that reaches the end of the rows fetched finds the next page waiting instea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 Row = TypeVar("Row", bound=tuple[Any, ...])
 Key = Any
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
 
 
 class PagedTableModel(QAbstractTableModel, Generic[Row]):
@@ -285,9 +287,40 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             elif roles is None or role in roles:
                 asked.setData(self.decorate(row, column, role))
 
+    # -- for a view that paints rows itself (ui.list_view) -------------------------------------------------------
+    def row_texts(self, row: int) -> list[str]:
+        """The text of each cell of row ``row``, as Qt's delegate would show its display value."""
+        record = self.row_at(row)
+        return [shown_text(self.display(record, column)) for column in range(len(self.headers))]
+
+    coloured_columns: ClassVar[Collection[int] | None] = None
+    """The columns whose text ``decorate`` may colour (None: any): a view asks ``text_colour`` of these alone."""
+
+    def text_colour(self, row: int, column: int) -> QColor | None:
+        """The colour a cell's text is drawn in, if not the palette's (its foreground role)."""
+        roles = self.decorated_roles
+        if roles is not None and FOREGROUND_ROLE not in roles:
+            return None
+        value = self.decorate(self.row_at(row), column, FOREGROUND_ROLE)
+        if value is None or isinstance(value, QColor):
+            return value
+        return QBrush(value).color()
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None
+
+
+def shown_text(value: Any) -> str:
+    """A display value as ``QStyledItemDelegate.displayText`` shows it in one line: numbers in the locale's way,
+    nothing for None, line breaks as spaces."""
+    if isinstance(value, str):
+        return value.replace("\n", " ") if "\n" in value else value
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return QLocale().toString(value)
+    return str(value)

@@ -1,0 +1,164 @@
+"""The window's lists paint their rows themselves (ui.list_view): what they paint must be what Qt's own table paints,
+pixel for pixel, in every state a list is seen in: rows with sync badges in colour, a selected row with and without
+the keyboard focus, texts elided in narrow columns, a disabled list, a larger font with even and odd row heights,
+and the end of a short list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QImage, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView
+
+from tests.ui.test_lists import filled, window  # noqa: F401 - fixtures
+from tests.ui.test_main_window import chinese  # noqa: F401 - fixture
+from ui.list_view import ListTableView
+from ui.main import KINDS, ListPane, MainWindow
+
+
+def painted(view: QTableView) -> QImage:
+    return view.viewport().grab().toImage()
+
+
+def differing_pixels(ours: QImage, qts: QImage) -> int:
+    return sum(ours.pixel(x, y) != qts.pixel(x, y) for y in range(ours.height()) for x in range(ours.width()))
+
+
+@pytest.fixture
+def rows_painted(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> list[int]:  # noqa: F811
+    """The rows each list asked its model for as it painted them itself."""
+    asked: list[int] = []
+    for kind in KINDS:
+        model = window.panes[kind].model
+        original = model.row_texts
+
+        def counted(row: int, original: Callable[[int], list[str]] = original) -> list[str]:
+            asked.append(row)
+            return original(row)
+
+        monkeypatch.setattr(model, "row_texts", counted)
+    return asked
+
+
+def assert_painted_as_qt_paints(pane: ListPane, asked: list[int]) -> None:
+    view = pane.table
+    assert isinstance(view, ListTableView) and view.paints_itself
+    assert pane.model.rowCount() > 0
+    asked.clear()
+    ours = painted(view)
+    assert asked, "the list painted its rows itself"
+    view.paints_itself = False
+    try:
+        asked.clear()
+        qts = painted(view)
+        assert not asked
+    finally:
+        view.paints_itself = True
+    assert ours.size() == qts.size()
+    assert ours == qts, f"{differing_pixels(ours, qts)} pixels differ"
+
+
+def selected(pane: ListPane) -> None:
+    pane.table.setFocus()
+    pane.table.selectRow(1)
+
+
+def selected_filter_focused(pane: ListPane) -> None:
+    pane.table.selectRow(1)
+    pane.filter.setFocus()
+
+
+def current_not_selected(pane: ListPane) -> None:
+    pane.table.setFocus()
+    pane.table.setCurrentIndex(pane.model.index(0, 2))
+    pane.table.clearSelection()
+
+
+def narrow(pane: ListPane) -> None:
+    header = pane.table.horizontalHeader()
+    for column in range(header.count()):
+        header.resizeSection(column, 26 + 9 * column)
+    selected(pane)
+
+
+def disabled(pane: ListPane) -> None:
+    pane.table.selectRow(0)
+    pane.setEnabled(False)
+
+
+def rows_of(pane: ListPane, height: int, points: int | None = None) -> None:
+    """Rows ``height`` pixels high (a line's height and the row's may be odd or even: Qt centres them apart),
+    in a font of ``points`` if given."""
+    if points is not None:
+        font = QFont(pane.table.font())
+        font.setPointSize(points)
+        pane.table.setFont(font)
+    pane.table.verticalHeader().setDefaultSectionSize(height)
+    pane.table.selectRow(0)
+
+
+STATES: dict[str, Callable[[ListPane], None]] = {
+    "as it opens": lambda pane: None,
+    "a row selected, the list focused": selected,
+    "a row selected, the filter focused": selected_filter_focused,
+    "current but not selected": current_not_selected,
+    "narrow columns, texts elided": narrow,
+    "a column hidden": lambda pane: pane.table.setColumnHidden(1, True),
+    "disabled": disabled,
+    "rows 22 high": lambda pane: rows_of(pane, 22),
+    "rows 23 high": lambda pane: rows_of(pane, 23),
+    "larger font, rows 30 high": lambda pane: rows_of(pane, 30, 15),
+    "larger font, rows 31 high": lambda pane: rows_of(pane, 31, 15),
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_list_paints_its_rows_as_qt_would_pixel_for_pixel(
+    window: MainWindow,  # noqa: F811
+    rows_painted: list[int],
+    kind: str,
+    state: str,
+) -> None:
+    window.show_list(kind)
+    pane = window.panes[kind]
+    pane.model.fetch_all()
+    STATES[state](pane)
+    assert_painted_as_qt_paints(pane, rows_painted)
+
+
+def test_the_badge_column_is_coloured_and_a_long_list_scrolled_paints_the_same(
+    window: MainWindow,  # noqa: F811
+    rows_painted: list[int],
+) -> None:
+    window.show_list("person")
+    pane = window.panes["person"]
+    model = window.people
+    model.fetch_all()
+    badges = [model.text_colour(row, model.badge_column) for row in range(model.rowCount())]
+    assert any(colour is not None for colour in badges), "some rows wait to be sent (待上传, in colour)"
+    assert model.text_colour(0, 0) is None
+    pane.table.resize(pane.table.width(), 120)  # fewer rows fit than the list holds: scroll to its end
+    pane.table.scrollToBottom()
+    pane.table.selectRow(model.rowCount() - 1)
+    pane.table.setFocus()
+    assert_painted_as_qt_paints(pane, rows_painted)
+
+
+def test_a_model_of_another_kind_is_painted_by_qt(qtbot: Any) -> None:
+    model = QStandardItemModel(3, 2)
+    for row in range(3):
+        for column in range(2):
+            item = QStandardItem(f"{row}-{column}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight)
+            model.setItem(row, column, item)
+    ours, plain = ListTableView(), QTableView()
+    for view in (ours, plain):
+        qtbot.addWidget(view)
+        view.setWordWrap(False)
+        view.setModel(model)
+        view.resize(300, 200)
+    assert painted(ours) == painted(plain)
