@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -58,15 +58,6 @@ from ui.widgets import (
 RESIDENT_ID = persons.RESIDENT_ID
 
 
-def concern_names() -> dict[str, str]:
-    """The 关注程度 of a special-group record (GB/T 31000), code → name in the UI's language (严重, 一般, 无)."""
-    return {
-        "01": QCoreApplication.translate("SpecialGroupDialog", "Serious"),
-        "02": QCoreApplication.translate("SpecialGroupDialog", "Ordinary"),
-        "03": QCoreApplication.translate("SpecialGroupDialog", "None"),
-    }
-
-
 PERSON_TEXT_FIELDS = (
     "name", "former_name", "phone", "registered_address", "residence_address", "religion", "occupation",
     "workplace", "note",
@@ -107,9 +98,7 @@ class SpecialGroupDialog(QDialog):
         self.setWindowTitle(self.tr("Special group record"))
         form = QFormLayout(self)
         self.group = CodePicker("SpecialGroup", blank=False)
-        self.concern = QComboBox()
-        for code, name in concern_names().items():
-            self.concern.addItem(f"{code} {name}", code)
+        self.concern = CodePicker("ConcernDegree", blank=False)  # 关注程度, GB/T 31000: 高, 中, 低
         self.help = CodePicker("HelpSituation")
         self.note = QLineEdit()
         form.addRow(self.tr("&Group:"), self.group)
@@ -127,7 +116,7 @@ class SpecialGroupDialog(QDialog):
         self.entry_id = entry.id if entry else None
         if entry is not None:
             self.group.set_code(entry.group_code)
-            self.concern.setCurrentIndex(max(0, self.concern.findData(entry.concern_level)))
+            self.concern.set_code(entry.concern_level)
             self.help.set_code(entry.help_situation)
             self.note.setText(entry.note)
 
@@ -135,7 +124,7 @@ class SpecialGroupDialog(QDialog):
         return GroupEntry(
             self.entry_id,
             self.group.code(),
-            str(self.concern.currentData() or ""),
+            self.concern.code(),
             self.help.code(),
             self.note.text().strip(),
             changed=True,
@@ -417,11 +406,10 @@ class PersonEditor(RecordDialog):
 
     def _fill_groups(self) -> None:
         self.group_table.setRowCount(len(self.groups))
-        concern = concern_names()
         for row, entry in enumerate(self.groups):
             cells = (
                 codes.table("SpecialGroup").label(entry.group_code) or entry.group_code,
-                concern.get(entry.concern_level, entry.concern_level),
+                codes.table("ConcernDegree").label(entry.concern_level) or entry.concern_level,
                 codes.table("HelpSituation").label(entry.help_situation) or entry.help_situation,
                 entry.note,
             )

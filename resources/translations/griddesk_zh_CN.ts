@@ -4,22 +4,22 @@
 <context>
     <name>BadgedTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="100"/>
+        <location filename="../../ui/models/lists.py" line="116"/>
         <source>Needs you</source>
         <translation>需处理</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="101"/>
+        <location filename="../../ui/models/lists.py" line="117"/>
         <source>Waiting</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="104"/>
+        <location filename="../../ui/models/lists.py" line="120"/>
         <source>A change to this record was not taken by the township server: see Needs attention</source>
         <translation>此记录的修改未被乡镇服务器接受，请在“需要处理”中查看</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="108"/>
+        <location filename="../../ui/models/lists.py" line="124"/>
         <source>Changes to this record wait to be sent</source>
         <translation>此记录有修改等待上传</translation>
     </message>
@@ -538,42 +538,42 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="165"/>
+        <location filename="../../ui/models/lists.py" line="181"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="165"/>
+        <location filename="../../ui/models/lists.py" line="181"/>
         <source>Head</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="165"/>
+        <location filename="../../ui/models/lists.py" line="181"/>
         <source>Members</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="165"/>
+        <location filename="../../ui/models/lists.py" line="181"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="165"/>
+        <location filename="../../ui/models/lists.py" line="181"/>
         <source>Tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="166"/>
+        <location filename="../../ui/models/lists.py" line="182"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="170"/>
+        <location filename="../../ui/models/lists.py" line="186"/>
         <source>A change to this household or a member was not taken by the township server: see Needs attention</source>
         <translation>本户或其成员的修改未被乡镇服务器接受，请在“需要处理”中查看</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="172"/>
+        <location filename="../../ui/models/lists.py" line="188"/>
         <source>Changes to this household or its members wait to be sent</source>
         <translation>本户或其成员有修改等待上传</translation>
     </message>
@@ -674,211 +674,211 @@ Value to keep:</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main.py" line="187"/>
+        <location filename="../../ui/main.py" line="188"/>
         <source>GridDesk — grid ledger</source>
         <translation>网格台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="198"/>
+        <location filename="../../ui/main.py" line="199"/>
         <source>Filter by household no., head, address or tag</source>
         <translation>按户号、户主、地址或户标签筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="201"/>
+        <location filename="../../ui/main.py" line="202"/>
         <source>Filter by name, pinyin initials or last digits of ID</source>
         <translation>按姓名、拼音首字母或身份证号后几位筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="203"/>
+        <location filename="../../ui/main.py" line="204"/>
         <source>Filter by name, address, owner or kind</source>
         <translation>按名称、地址、房主/负责人或场所类型筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="205"/>
+        <location filename="../../ui/main.py" line="206"/>
         <source>Filter by name, person in charge or kind</source>
         <translation>按名称、负责人或组织类别筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="230"/>
+        <location filename="../../ui/main.py" line="231"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="237"/>
+        <location filename="../../ui/main.py" line="238"/>
         <source>User: %1</source>
         <translation>用户：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="238"/>
+        <location filename="../../ui/main.py" line="239"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="281"/>
+        <location filename="../../ui/main.py" line="282"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="284"/>
+        <location filename="../../ui/main.py" line="285"/>
         <source>New &amp;household…</source>
         <translation>新建户(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="287"/>
+        <location filename="../../ui/main.py" line="288"/>
         <source>New &amp;person…</source>
         <translation>新建人员(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="289"/>
+        <location filename="../../ui/main.py" line="290"/>
         <source>New p&amp;lace…</source>
         <translation>新建场所(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="291"/>
+        <location filename="../../ui/main.py" line="292"/>
         <source>New &amp;organisation…</source>
         <translation>新建组织(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="297"/>
+        <location filename="../../ui/main.py" line="298"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="299"/>
+        <location filename="../../ui/main.py" line="300"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="302"/>
+        <location filename="../../ui/main.py" line="303"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="308"/>
+        <location filename="../../ui/main.py" line="309"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
+        <location filename="../../ui/main.py" line="311"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="311"/>
+        <location filename="../../ui/main.py" line="312"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="315"/>
+        <location filename="../../ui/main.py" line="316"/>
         <source>&amp;Households</source>
         <translation>户(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="316"/>
+        <location filename="../../ui/main.py" line="317"/>
         <source>&amp;People</source>
         <translation>人员(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="317"/>
+        <location filename="../../ui/main.py" line="318"/>
         <source>P&amp;laces</source>
         <translation>场所(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="318"/>
+        <location filename="../../ui/main.py" line="319"/>
         <source>&amp;Organisations</source>
         <translation>组织(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="329"/>
+        <location filename="../../ui/main.py" line="330"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="331"/>
+        <location filename="../../ui/main.py" line="332"/>
         <source>Sync &amp;now</source>
         <translation>立即同步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="333"/>
+        <location filename="../../ui/main.py" line="334"/>
         <source>Needs &amp;attention…</source>
         <translation>需要处理(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="335"/>
+        <location filename="../../ui/main.py" line="336"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="336"/>
+        <location filename="../../ui/main.py" line="337"/>
         <source>Grid &amp;coverage…</source>
         <translation>网格覆盖情况(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="337"/>
+        <location filename="../../ui/main.py" line="338"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="339"/>
+        <location filename="../../ui/main.py" line="340"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="342"/>
+        <location filename="../../ui/main.py" line="343"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="343"/>
+        <location filename="../../ui/main.py" line="344"/>
         <source>&amp;About GridDesk</source>
         <translation>关于网格台账(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="435"/>
+        <location filename="../../ui/main.py" line="436"/>
         <source>About GridDesk</source>
         <translation>关于网格台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="437"/>
+        <location filename="../../ui/main.py" line="438"/>
         <source>GridDesk %1
 The grid ledger for village and community grid workers: households, people, places, organisations, kept on this laptop (encrypted) and synced with the township server.</source>
         <translation>网格台账 %1
 供村（社区）网格员使用的网格台账：户、人员、场所、组织，加密保存在本机，并与乡镇服务器同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="446"/>
-        <location filename="../../ui/main.py" line="476"/>
-        <location filename="../../ui/main.py" line="479"/>
+        <location filename="../../ui/main.py" line="447"/>
+        <location filename="../../ui/main.py" line="477"/>
+        <location filename="../../ui/main.py" line="480"/>
         <source>Sync: %1</source>
         <translation>同步：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="448"/>
+        <location filename="../../ui/main.py" line="449"/>
         <source>Click to see the changes that need attention</source>
         <translation>点击查看需要处理的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="455"/>
+        <location filename="../../ui/main.py" line="456"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="459"/>
+        <location filename="../../ui/main.py" line="460"/>
         <source>This laptop is not enrolled with the township server yet: ask the township for an enrolment code (griddesk enrol).</source>
         <translation>本机尚未登记到乡镇服务器：请向乡镇信息员索取登记码（griddesk enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="509"/>
+        <location filename="../../ui/main.py" line="510"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="509"/>
+        <location filename="../../ui/main.py" line="510"/>
         <source>Households</source>
         <translation>户数</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="509"/>
+        <location filename="../../ui/main.py" line="510"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
@@ -1089,22 +1089,22 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>OrganisationTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="248"/>
+        <location filename="../../ui/models/lists.py" line="264"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="248"/>
+        <location filename="../../ui/models/lists.py" line="264"/>
         <source>Kind</source>
         <translation>组织类别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="248"/>
+        <location filename="../../ui/models/lists.py" line="264"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="248"/>
+        <location filename="../../ui/models/lists.py" line="264"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
@@ -1112,351 +1112,351 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PersonEditor</name>
     <message>
-        <location filename="../../ui/person_editor.py" line="183"/>
+        <location filename="../../ui/person_editor.py" line="172"/>
         <source>Basic information</source>
         <translation>基本信息</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="187"/>
-        <location filename="../../ui/person_editor.py" line="618"/>
+        <location filename="../../ui/person_editor.py" line="176"/>
+        <location filename="../../ui/person_editor.py" line="606"/>
         <source>Person</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="191"/>
+        <location filename="../../ui/person_editor.py" line="180"/>
         <source>&amp;Relation to head:</source>
         <translation>与户主关系(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="198"/>
+        <location filename="../../ui/person_editor.py" line="187"/>
         <source>&amp;Name:</source>
         <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="199"/>
+        <location filename="../../ui/person_editor.py" line="188"/>
         <source>ID &amp;type:</source>
         <translation>证件类型(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="200"/>
+        <location filename="../../ui/person_editor.py" line="189"/>
         <source>&amp;ID number:</source>
         <translation>身份证号(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="204"/>
+        <location filename="../../ui/person_editor.py" line="193"/>
         <source>&amp;Sex:</source>
         <translation>性别(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="205"/>
+        <location filename="../../ui/person_editor.py" line="194"/>
         <source>&amp;Birth date:</source>
         <translation>出生日期(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="206"/>
+        <location filename="../../ui/person_editor.py" line="195"/>
         <source>&amp;Ethnicity:</source>
         <translation>民族(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="207"/>
+        <location filename="../../ui/person_editor.py" line="196"/>
         <source>&amp;Former name:</source>
         <translation>曾用名(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="208"/>
+        <location filename="../../ui/person_editor.py" line="197"/>
         <source>&amp;Phone:</source>
         <translation>联系电话(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="212"/>
+        <location filename="../../ui/person_editor.py" line="201"/>
         <source>Registered and current residence</source>
         <translation>户籍地与现住地</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="219"/>
+        <location filename="../../ui/person_editor.py" line="208"/>
         <source>Native &amp;place:</source>
         <translation>籍贯(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="220"/>
+        <location filename="../../ui/person_editor.py" line="209"/>
         <source>Re&amp;gistered region:</source>
         <translation>户籍地(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="221"/>
+        <location filename="../../ui/person_editor.py" line="210"/>
         <source>Registered address:</source>
         <translation>户籍门（楼）详址：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="222"/>
+        <location filename="../../ui/person_editor.py" line="211"/>
         <source>C&amp;urrent region:</source>
         <translation>现住地(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="223"/>
+        <location filename="../../ui/person_editor.py" line="212"/>
         <source>Current address:</source>
         <translation>现住门（楼）详址：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="227"/>
+        <location filename="../../ui/person_editor.py" line="216"/>
         <source>Other information</source>
         <translation>其他信息</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="237"/>
+        <location filename="../../ui/person_editor.py" line="226"/>
         <source>&amp;Marital status:</source>
         <translation>婚姻状况(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="238"/>
+        <location filename="../../ui/person_editor.py" line="227"/>
         <source>P&amp;olitical status:</source>
         <translation>政治面貌(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="239"/>
+        <location filename="../../ui/person_editor.py" line="228"/>
         <source>E&amp;ducation:</source>
         <translation>学历(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="240"/>
+        <location filename="../../ui/person_editor.py" line="229"/>
         <source>Religion:</source>
         <translation>宗教信仰：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="241"/>
+        <location filename="../../ui/person_editor.py" line="230"/>
         <source>Occupation:</source>
         <translation>职业：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="242"/>
+        <location filename="../../ui/person_editor.py" line="231"/>
         <source>Workplace:</source>
         <translation>服务处所：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="243"/>
+        <location filename="../../ui/person_editor.py" line="232"/>
         <source>T&amp;ags:</source>
         <translation>人员标签(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="244"/>
+        <location filename="../../ui/person_editor.py" line="233"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="248"/>
+        <location filename="../../ui/person_editor.py" line="237"/>
         <source>Residence class</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="252"/>
+        <location filename="../../ui/person_editor.py" line="241"/>
         <source>Residence &amp;class:</source>
         <translation>人口类别(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="256"/>
+        <location filename="../../ui/person_editor.py" line="245"/>
         <source>Registered residents have no extra fields.</source>
         <translation>户籍人口无需填写附加信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="282"/>
+        <location filename="../../ui/person_editor.py" line="271"/>
         <source>Special groups (sensitive)</source>
         <translation>特殊人群（敏感信息）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="284"/>
+        <location filename="../../ui/person_editor.py" line="273"/>
         <source>Show special-group records…</source>
         <translation>查看特殊人群信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="290"/>
+        <location filename="../../ui/person_editor.py" line="279"/>
         <source>Group</source>
         <translation>人群类别</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="290"/>
+        <location filename="../../ui/person_editor.py" line="279"/>
         <source>Concern level</source>
         <translation>关注程度</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="290"/>
+        <location filename="../../ui/person_editor.py" line="279"/>
         <source>Help situation</source>
         <translation>帮扶情况</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="290"/>
+        <location filename="../../ui/person_editor.py" line="279"/>
         <source>Details</source>
         <translation>详细情况</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="301"/>
+        <location filename="../../ui/person_editor.py" line="290"/>
         <source>Add record…</source>
         <translation>新增…</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="302"/>
+        <location filename="../../ui/person_editor.py" line="291"/>
         <source>Change record…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="342"/>
+        <location filename="../../ui/person_editor.py" line="331"/>
         <source>Reason for moving in</source>
         <translation>流入原因</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="343"/>
+        <location filename="../../ui/person_editor.py" line="332"/>
         <source>Permit type</source>
         <translation>办证类型</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="344"/>
+        <location filename="../../ui/person_editor.py" line="333"/>
         <source>Permit number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="345"/>
+        <location filename="../../ui/person_editor.py" line="334"/>
         <source>Permit valid until</source>
         <translation>证件有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="346"/>
+        <location filename="../../ui/person_editor.py" line="335"/>
         <source>Dwelling type</source>
         <translation>住所类型</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="347"/>
+        <location filename="../../ui/person_editor.py" line="336"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="348"/>
+        <location filename="../../ui/person_editor.py" line="337"/>
         <source>Surname (foreign)</source>
         <translation>外文姓</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="349"/>
+        <location filename="../../ui/person_editor.py" line="338"/>
         <source>Given name (foreign)</source>
         <translation>外文名</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="350"/>
+        <location filename="../../ui/person_editor.py" line="339"/>
         <source>Nationality</source>
         <translation>国籍（地区）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="351"/>
+        <location filename="../../ui/person_editor.py" line="340"/>
         <source>Purpose of stay</source>
         <translation>来华目的</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="352"/>
+        <location filename="../../ui/person_editor.py" line="341"/>
         <source>Arrived on</source>
         <translation>抵达日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="353"/>
+        <location filename="../../ui/person_editor.py" line="342"/>
         <source>Leaving on</source>
         <translation>预计离开日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="354"/>
+        <location filename="../../ui/person_editor.py" line="343"/>
         <source>Reason not registered</source>
         <translation>未落户原因</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="355"/>
+        <location filename="../../ui/person_editor.py" line="344"/>
         <source>Documents held</source>
         <translation>持有证件</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="502"/>
+        <location filename="../../ui/person_editor.py" line="490"/>
         <source>%1, %2: “%3” is not a date; type it like 1980-03-05.</source>
         <translation>%1的%2：“%3”不是有效日期，请按 1980-03-05 的格式输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="575"/>
+        <location filename="../../ui/person_editor.py" line="563"/>
         <source>(no name)</source>
         <translation>（未填姓名）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="576"/>
-        <location filename="../../ui/person_editor.py" line="584"/>
+        <location filename="../../ui/person_editor.py" line="564"/>
+        <location filename="../../ui/person_editor.py" line="572"/>
         <source>Person %1</source>
         <translation>人员 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="580"/>
+        <location filename="../../ui/person_editor.py" line="568"/>
         <source>New person</source>
         <translation>登记人员</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="582"/>
+        <location filename="../../ui/person_editor.py" line="570"/>
         <source>household %1</source>
         <translation>户 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="605"/>
+        <location filename="../../ui/person_editor.py" line="593"/>
         <source>%1, birth date: “%2” is not a date; type it like 1980-03-05.</source>
         <translation>%1的出生日期：“%2”不是有效日期，请按 1980-03-05 的格式输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="618"/>
+        <location filename="../../ui/person_editor.py" line="606"/>
         <source>Person “%1”</source>
         <translation>人员“%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="632"/>
+        <location filename="../../ui/person_editor.py" line="620"/>
         <source>%1, relation to head: choose the relation to the head when joining a household.</source>
         <translation>%1的与户主关系：加入户时必须选择与户主关系。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="641"/>
+        <location filename="../../ui/person_editor.py" line="629"/>
         <source>%1, grid: choose a grid on the left before registering a person.</source>
         <translation>%1的所属网格：请先在左侧选择网格再登记人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="708"/>
+        <location filename="../../ui/person_editor.py" line="696"/>
         <source>%1 (born %2, household %3)</source>
         <translation>%1（%2，户号 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="710"/>
+        <location filename="../../ui/person_editor.py" line="698"/>
         <source>%1 (born %2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="716"/>
+        <location filename="../../ui/person_editor.py" line="704"/>
         <source>People with the same name and birth date are already registered: %1. Make sure this is not the same person.</source>
         <translation>已有同名同出生日期的人员：%1，请确认不是同一人。</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="717"/>
+        <location filename="../../ui/person_editor.py" line="705"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="732"/>
+        <location filename="../../ui/person_editor.py" line="720"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="737"/>
-        <location filename="../../ui/person_editor.py" line="752"/>
+        <location filename="../../ui/person_editor.py" line="725"/>
+        <location filename="../../ui/person_editor.py" line="740"/>
         <source>Open that person</source>
         <translation>打开该人员</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="738"/>
-        <location filename="../../ui/person_editor.py" line="753"/>
+        <location filename="../../ui/person_editor.py" line="726"/>
+        <location filename="../../ui/person_editor.py" line="741"/>
         <source>Back to the form</source>
         <translation>返回修改</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="749"/>
+        <location filename="../../ui/person_editor.py" line="737"/>
         <source>Same name and birth date</source>
         <translation>同名同出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="751"/>
+        <location filename="../../ui/person_editor.py" line="739"/>
         <source>Save anyway</source>
         <translation>仍然保存</translation>
     </message>
@@ -1482,52 +1482,52 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PersonTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="196"/>
+        <location filename="../../ui/models/lists.py" line="212"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="196"/>
+        <location filename="../../ui/models/lists.py" line="212"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="196"/>
+        <location filename="../../ui/models/lists.py" line="212"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="196"/>
+        <location filename="../../ui/models/lists.py" line="212"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="197"/>
+        <location filename="../../ui/models/lists.py" line="213"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="197"/>
+        <location filename="../../ui/models/lists.py" line="213"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="197"/>
+        <location filename="../../ui/models/lists.py" line="213"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="197"/>
+        <location filename="../../ui/models/lists.py" line="213"/>
         <source>Residence class</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="198"/>
+        <location filename="../../ui/models/lists.py" line="214"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="198"/>
+        <location filename="../../ui/models/lists.py" line="214"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -1781,27 +1781,27 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>PlaceTableModel</name>
     <message>
-        <location filename="../../ui/models/lists.py" line="231"/>
+        <location filename="../../ui/models/lists.py" line="247"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="231"/>
+        <location filename="../../ui/models/lists.py" line="247"/>
         <source>Kind</source>
         <translation>场所类型</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="231"/>
+        <location filename="../../ui/models/lists.py" line="247"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="231"/>
+        <location filename="../../ui/models/lists.py" line="247"/>
         <source>Owner / person in charge</source>
         <translation>房主/负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/lists.py" line="232"/>
+        <location filename="../../ui/models/lists.py" line="248"/>
         <source>Tenants</source>
         <translation>承租人数</translation>
     </message>
@@ -1832,25 +1832,25 @@ The grid ledger for village and community grid workers: households, people, plac
         <translation>搜索人员、户、场所、组织（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="214"/>
+        <location filename="../../ui/main.py" line="215"/>
         <location filename="../../ui/search_box.py" line="87"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="213"/>
+        <location filename="../../ui/main.py" line="214"/>
         <location filename="../../ui/search_box.py" line="88"/>
         <source>Households</source>
         <translation>户</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="215"/>
+        <location filename="../../ui/main.py" line="216"/>
         <location filename="../../ui/search_box.py" line="89"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="216"/>
+        <location filename="../../ui/main.py" line="217"/>
         <location filename="../../ui/search_box.py" line="90"/>
         <source>Organisations</source>
         <translation>组织</translation>
@@ -1907,52 +1907,37 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>SpecialGroupDialog</name>
     <message>
-        <location filename="../../ui/person_editor.py" line="64"/>
-        <source>Serious</source>
-        <translation>严重</translation>
-    </message>
-    <message>
-        <location filename="../../ui/person_editor.py" line="65"/>
-        <source>Ordinary</source>
-        <translation>一般</translation>
-    </message>
-    <message>
-        <location filename="../../ui/person_editor.py" line="66"/>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/person_editor.py" line="107"/>
+        <location filename="../../ui/person_editor.py" line="98"/>
         <source>Special group record</source>
         <translation>特殊人群信息</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="115"/>
+        <location filename="../../ui/person_editor.py" line="104"/>
         <source>&amp;Group:</source>
         <translation>人群类别(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="116"/>
+        <location filename="../../ui/person_editor.py" line="105"/>
         <source>&amp;Concern level:</source>
         <translation>关注程度(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="117"/>
+        <location filename="../../ui/person_editor.py" line="106"/>
         <source>&amp;Help situation:</source>
         <translation>帮扶情况(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="118"/>
+        <location filename="../../ui/person_editor.py" line="107"/>
         <source>&amp;Details:</source>
         <translation>详细情况(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="122"/>
+        <location filename="../../ui/person_editor.py" line="111"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/person_editor.py" line="123"/>
+        <location filename="../../ui/person_editor.py" line="112"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1960,7 +1945,7 @@ The grid ledger for village and community grid workers: households, people, plac
 <context>
     <name>SyncWorker</name>
     <message>
-        <location filename="../../ui/sync_worker.py" line="47"/>
+        <location filename="../../ui/sync_worker.py" line="55"/>
         <source>Sync failed: %1</source>
         <translation>同步出错：%1</translation>
     </message>
@@ -2096,27 +2081,27 @@ Open them to finish?</source>
 <context>
     <name>unlock</name>
     <message>
-        <location filename="../../ui/main.py" line="641"/>
+        <location filename="../../ui/main.py" line="642"/>
         <source>Passphrase for the ledger in %1:</source>
         <translation>请输入 %1 中台账的口令：</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="646"/>
+        <location filename="../../ui/main.py" line="647"/>
         <source>Unlock ledger</source>
         <translation>打开台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="658"/>
+        <location filename="../../ui/main.py" line="659"/>
         <source>Cannot open ledger</source>
         <translation>无法打开台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="675"/>
+        <location filename="../../ui/main.py" line="676"/>
         <source>No ledger yet</source>
         <translation>尚无台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="676"/>
+        <location filename="../../ui/main.py" line="677"/>
         <source>There is no ledger in %1 yet. Create a demo township with: griddesk --profile DIR demo</source>
         <translation>%1 中还没有台账。可用以下命令创建演示乡镇：griddesk --profile 目录 demo</translation>
     </message>

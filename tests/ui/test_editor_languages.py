@@ -249,14 +249,14 @@ def test_a_member_row_s_id_number_problem_names_the_row(
     assert dialog.row_problem.text() == expected
 
 
-def test_concern_levels_are_named_in_the_ui_language(qtbot: QtBot, language: str) -> None:
+def test_concern_levels_are_the_national_table_s_in_either_language(qtbot: QtBot, language: str) -> None:
+    """关注程度 is a GB/T 31000 code table, shown like the group and help situation beside it: code and name."""
     dialog = SpecialGroupDialog(None)
     qtbot.addWidget(dialog)
     shown = [dialog.concern.itemText(i) for i in range(dialog.concern.count())]
-    if language == "en":
-        assert shown == ["01 Serious", "02 Ordinary", "03 None"]
-    else:
-        assert shown == ["01 严重", "02 一般", "03 无"]
+    assert shown == ["01 高", "02 中", "03 低"]
+    dialog.concern.set_code("02")
+    assert dialog.entry().concern_level == "02"
 
 
 # -- no Chinese left in the desk's code but domain values ----------------------------------------------------------
