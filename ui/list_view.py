@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QLine, QModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import (
     QColor,
+    QCursor,
     QFont,
     QFontMetrics,
     QPainter,
@@ -158,9 +159,7 @@ class ListTableView(QTableView):
         elide = self.textElideMode()
         base = QStyleOptionViewItem()
         self.initViewItemOption(base)
-        group = self._colour_group(base.state)
-        text_pen = base.palette.color(group, QPalette.ColorRole.Text)
-        selected_pen = base.palette.color(group, QPalette.ColorRole.HighlightedText)
+        pen = base.palette.color(self._colour_group(base.state), QPalette.ColorRole.Text)
         header = self.horizontalHeader()
         columns = []  # (column, x, width without the grid line) of the columns in the area
         for column in range(header.count()):
@@ -171,7 +170,9 @@ class ListTableView(QTableView):
         selection = self.selectionModel()
         current = self.currentIndex()
         focused = current if current.isValid() and (self.hasFocus() or self.viewport().hasFocus()) else None
+        hovered = self._hovered()
         painter = QPainter(self.viewport())
+        painter.setPen(pen)
         lines: list[QLine] = []
         bottom = area.top()
         for row in range(first, last + 1):
@@ -179,34 +180,29 @@ class ListTableView(QTableView):
                 continue
             y, height = self.rowViewportPosition(row), self.rowHeight(row) - grid
             bottom = y + height
+            if grid:
+                lines.append(QLine(area.left(), bottom, area.right(), bottom))
             selected = selection is not None and selection.isRowSelected(row, QModelIndex())
-            focus_column = focused.column() if focused is not None and row == focused.row() else -1
-            if selected or focus_column >= 0:
+            if selected or row in (current.row(), hovered.row()):
+                # Drawn by the style, as QTableView draws each cell: the selection, focus frame and hover.
                 for column, x, width in columns:
-                    if column != focus_column:
-                        self._paint_cell(painter, base, QRect(x, y, width, height), selected)
-            pen = selected_pen if selected else text_pen
-            painter.setPen(pen)
+                    index = model.index(row, column)
+                    self._paint_cell(painter, base, QRect(x, y, width, height), index, focused, hovered)
+                painter.setPen(pen)
+                continue
             texts = model.row_texts(row)
             for column, x, width in columns:
                 text = texts[column]
-                if not text or column == focus_column:
+                if not text:
                     continue
                 shown, ascent, line_height = metrics.fitted(text, width - 2 * margin, elide)
                 top = y + height // 2 - line_height // 2
-                colour = None if selected or column not in coloured else model.text_colour(row, column)
+                colour = model.text_colour(row, column) if column in coloured else None
                 if colour is not None:
                     painter.setPen(colour)
                 painter.drawText(QPointF(x + margin, top + ascent), shown)
                 if colour is not None:
                     painter.setPen(pen)
-            for column, x, width in columns:
-                if column == focus_column:
-                    # The style draws the focus frame over the text: this one cell is painted as Qt paints it.
-                    rect = QRect(x, y, width, height)
-                    self._paint_cell(painter, base, rect, selected, model.index(row, column))
-            if grid:
-                lines.append(QLine(area.left(), bottom, area.right(), bottom))
         if grid:
             colour = QColor.fromRgba(
                 style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, base, self) & 0xFFFFFFFF
@@ -217,30 +213,35 @@ class ListTableView(QTableView):
             painter.drawLines(lines)
         painter.end()
 
+    def _hovered(self) -> QModelIndex:
+        """The cell under the mouse, when the style tracks it (as Windows' styles do; Fusion does not)."""
+        viewport = self.viewport()
+        if not viewport.testAttribute(Qt.WidgetAttribute.WA_Hover) or not viewport.underMouse():
+            return QModelIndex()
+        return self.indexAt(viewport.mapFromGlobal(QCursor.pos()))
+
     def _paint_cell(
         self,
         painter: QPainter,
         base: QStyleOptionViewItem,
         rect: QRect,
-        selected: bool,
-        focus: QModelIndex | None = None,
+        index: QModelIndex,
+        focused: QModelIndex | None,
+        hovered: QModelIndex,
     ) -> None:
-        """A selected or current cell's background, drawn by the style as ``QTableView`` draws it; with ``focus``
-        (the current cell of a focused view) the whole cell, text and focus frame, through the delegate."""
-        style = self.style()
+        """One cell as ``QTableView`` paints it: its states on the view's option, the row panel, the delegate."""
         option = QStyleOptionViewItem(base)
         option.rect = rect
-        if selected:
+        if self.selectionModel().isSelected(index):
             option.state |= QStyle.StateFlag.State_Selected
-        if focus is not None:
-            option.state |= QStyle.StateFlag.State_HasFocus
+        if index == hovered:
+            option.state |= QStyle.StateFlag.State_MouseOver
         if option.state & QStyle.StateFlag.State_Enabled:
             option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
-        if focus is None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, self)
-        else:
-            self.itemDelegate().paint(painter, option, focus)
+        if focused is not None and index == focused:
+            option.state |= QStyle.StateFlag.State_HasFocus
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
+        self.itemDelegate().paint(painter, option, index)
 
     @staticmethod
     def _colour_group(state: Any) -> QPalette.ColorGroup:

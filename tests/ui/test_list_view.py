@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QImage, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory, QTableView
+from pytestqt.qtbot import QtBot
 
 from tests.ui.test_lists import filled, window  # noqa: F401 - fixtures
 from tests.ui.test_main_window import chinese  # noqa: F401 - fixture
@@ -77,6 +78,13 @@ def current_not_selected(pane: ListPane) -> None:
     pane.table.clearSelection()
 
 
+def selected_current_elsewhere(pane: ListPane) -> None:
+    selected(pane)
+    pane.table.selectionModel().setCurrentIndex(
+        pane.model.index(3, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+
+
 def narrow(pane: ListPane) -> None:
     header = pane.table.horizontalHeader()
     for column in range(header.count()):
@@ -105,6 +113,7 @@ STATES: dict[str, Callable[[ListPane], None]] = {
     "a row selected, the list focused": selected,
     "a row selected, the filter focused": selected_filter_focused,
     "current but not selected": current_not_selected,
+    "selected, the current row another": selected_current_elsewhere,
     "narrow columns, texts elided": narrow,
     "a column hidden": lambda pane: pane.table.setColumnHidden(1, True),
     "disabled": disabled,
@@ -115,6 +124,7 @@ STATES: dict[str, Callable[[ListPane], None]] = {
 }
 
 
+@pytest.mark.parametrize("style", ["Fusion", "Windows"])
 @pytest.mark.parametrize("state", list(STATES))
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_list_paints_its_rows_as_qt_would_pixel_for_pixel(
@@ -122,11 +132,50 @@ def test_each_list_paints_its_rows_as_qt_would_pixel_for_pixel(
     rows_painted: list[int],
     kind: str,
     state: str,
+    style: str,
 ) -> None:
     window.show_list(kind)
     pane = window.panes[kind]
+    kept = QStyleFactory.create(style)
+    pane.table.setStyle(kept)
     pane.model.fetch_all()
     STATES[state](pane)
+    assert_painted_as_qt_paints(pane, rows_painted)
+
+
+class HoverStyle(QProxyStyle):
+    """Fusion with the cell under the mouse shaded, as Windows' own styles shade it (not available here)."""
+
+    def polish(self, widget: Any) -> None:  # type: ignore[override]
+        super().polish(widget)
+        if isinstance(widget, QTableView):
+            widget.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
+
+    def drawPrimitive(self, element: Any, option: Any, painter: Any, widget: Any = None) -> None:
+        if (
+            element == QStyle.PrimitiveElement.PE_PanelItemViewItem
+            and option.state & QStyle.StateFlag.State_MouseOver
+        ):
+            painter.fillRect(option.rect, QColor("#cde8ff"))
+        super().drawPrimitive(element, option, painter, widget)
+
+
+def test_the_row_under_the_mouse_is_painted_as_qt_paints_it_where_the_style_tracks_hovering(
+    window: MainWindow,  # noqa: F811
+    rows_painted: list[int],
+    qtbot: QtBot,
+) -> None:
+    window.show_list("person")
+    pane = window.panes["person"]
+    style = HoverStyle("Fusion")
+    pane.table.setStyle(style)
+    viewport = pane.table.viewport()
+    assert viewport.testAttribute(Qt.WidgetAttribute.WA_Hover)
+    pane.table.setFocus()
+    pane.table.selectRow(0)
+    qtbot.mouseMove(viewport, pane.table.visualRect(pane.model.index(2, 1)).center())
+    qtbot.waitUntil(viewport.underMouse)
+    assert pane.table._hovered().row() == 2
     assert_painted_as_qt_paints(pane, rows_painted)
 
 
