@@ -16,14 +16,17 @@ pixel for pixel.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QLine, QModelIndex, QPointF, QRect, Qt
+from PySide6.QtCore import QItemSelectionModel, QLineF, QModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import (
     QColor,
     QCursor,
     QFont,
     QFontMetrics,
+    QImage,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -110,6 +113,31 @@ class LineMetrics:
         return text, ascent, math.ceil(ascent + descent)
 
 
+@dataclass(frozen=True)
+class _Page:
+    """What painting a view's rows needs, read from the view once per paint."""
+
+    model: PagedTableModel[Any]
+    metrics: LineMetrics
+    grid: int
+    margin: int
+    elide: Qt.TextElideMode
+    base: QStyleOptionViewItem
+    pen: QColor
+    columns: list[tuple[int, int, int]]
+    """(column, x, width without its grid line) of each column painted."""
+    coloured: Collection[int]
+    selection: QItemSelectionModel | None
+    current: QModelIndex
+    focused: QModelIndex | None
+    hovered: QModelIndex
+
+    def special(self, row: int) -> bool:
+        """Whether the row shows a state (selected, current, under the mouse) the style draws."""
+        selected = self.selection is not None and self.selection.isRowSelected(row, QModelIndex())
+        return selected or row in (self.current.row(), self.hovered.row())
+
+
 class ListTableView(QTableView):
     """A ``QTableView`` that paints the rows of a ``PagedTableModel`` itself (see the module's docstring)."""
 
@@ -119,6 +147,8 @@ class ListTableView(QTableView):
         self.paints_itself = True
         """False paints every cell through the delegate as ``QTableView`` does (for the test that compares)."""
         self._metrics: LineMetrics | None = None
+        self._checked: dict[tuple[str, str, int, int], bool] = {}
+        """Whether this view's plain rows agree with Qt's, by style, font, palette and row height."""
 
     def paintEvent(self, event: QPaintEvent) -> None:
         model = self.model()
@@ -133,7 +163,14 @@ class ListTableView(QTableView):
         last = self.rowAt(area.bottom())
         if last < 0:
             last = model.rowCount() - 1
-        self._paint_rows(model, area, first, last)
+        page = self._page(model, area)
+        plain = next(
+            (r for r in range(first, last + 1) if not self.isRowHidden(r) and not page.special(r)), None
+        )
+        if plain is not None and not self._agrees_with_qt(page, plain):
+            super().paintEvent(event)
+            return
+        self._paint_rows(page, area, first, last)
 
     def _plain(self, model: PagedTableModel[Any]) -> bool:
         roles = model.decorated_roles
@@ -148,70 +185,130 @@ class ListTableView(QTableView):
             and self.layoutDirection() == Qt.LayoutDirection.LeftToRight
         )
 
-    def _paint_rows(self, model: PagedTableModel[Any], area: QRect, first: int, last: int) -> None:
-        style = self.style()
+    def _page(self, model: PagedTableModel[Any], area: QRect) -> _Page:
+        """What painting the rows in ``area`` needs, read once for all of them."""
         grid = 1 if self.showGrid() else 0
-        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
         font = self.font()
         if self._metrics is None or self._metrics.font != font:
             self._metrics = LineMetrics(font)
-        metrics = self._metrics
-        elide = self.textElideMode()
         base = QStyleOptionViewItem()
         self.initViewItemOption(base)
-        pen = base.palette.color(self._colour_group(base.state), QPalette.ColorRole.Text)
         header = self.horizontalHeader()
         columns = []  # (column, x, width without the grid line) of the columns in the area
         for column in range(header.count()):
             x, width = self.columnViewportPosition(column), self.columnWidth(column)
             if not header.isSectionHidden(column) and x + width > area.left() and x <= area.right():
                 columns.append((column, x, width - grid))
-        coloured = model.coloured_columns if model.coloured_columns is not None else range(len(model.headers))
-        selection = self.selectionModel()
         current = self.currentIndex()
-        focused = current if current.isValid() and (self.hasFocus() or self.viewport().hasFocus()) else None
-        hovered = self._hovered()
+        return _Page(
+            model=model,
+            metrics=self._metrics,
+            grid=grid,
+            margin=self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1,
+            elide=self.textElideMode(),
+            base=base,
+            pen=base.palette.color(self._colour_group(base.state), QPalette.ColorRole.Text),
+            columns=columns,
+            coloured=model.coloured_columns
+            if model.coloured_columns is not None
+            else range(len(model.headers)),
+            selection=self.selectionModel(),
+            current=current,
+            focused=current
+            if current.isValid() and (self.hasFocus() or self.viewport().hasFocus())
+            else None,
+            hovered=self._hovered(),
+        )
+
+    def _paint_rows(self, page: _Page, area: QRect, first: int, last: int) -> None:
         painter = QPainter(self.viewport())
-        painter.setPen(pen)
-        lines: list[QLine] = []
+        painter.setFont(self.font())
+        lines: list[QLineF] = []
         bottom = area.top()
+        # Grid lines stop at the last row and the last column, as Qt's do (a list narrower than the view).
+        right = min(area.right(), max((x + width for _column, x, width in page.columns), default=area.left()))
         for row in range(first, last + 1):
             if self.isRowHidden(row):
                 continue
-            y, height = self.rowViewportPosition(row), self.rowHeight(row) - grid
+            y, height = self.rowViewportPosition(row), self.rowHeight(row) - page.grid
             bottom = y + height
-            if grid:
-                lines.append(QLine(area.left(), bottom, area.right(), bottom))
-            selected = selection is not None and selection.isRowSelected(row, QModelIndex())
-            if selected or row in (current.row(), hovered.row()):
-                # Drawn by the style, as QTableView draws each cell: the selection, focus frame and hover.
-                for column, x, width in columns:
-                    index = model.index(row, column)
-                    self._paint_cell(painter, base, QRect(x, y, width, height), index, focused, hovered)
-                painter.setPen(pen)
-                continue
-            texts = model.row_texts(row)
-            for column, x, width in columns:
-                text = texts[column]
-                if not text:
-                    continue
-                shown, ascent, line_height = metrics.fitted(text, width - 2 * margin, elide)
-                top = y + height // 2 - line_height // 2
-                colour = model.text_colour(row, column) if column in coloured else None
-                if colour is not None:
-                    painter.setPen(colour)
-                painter.drawText(QPointF(x + margin, top + ascent), shown)
-                if colour is not None:
-                    painter.setPen(pen)
-        if grid:
+            if page.grid:
+                lines.append(QLineF(area.left(), bottom + 0.5, right + 1, bottom + 0.5))
+            if page.special(row):
+                self._draw_cells(painter, page, row, y, height)
+            else:
+                self._draw_texts(painter, page, row, y, height)
+        if page.grid:
             colour = QColor.fromRgba(
-                style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, base, self) & 0xFFFFFFFF
+                self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, page.base, self) & 0xFFFFFFFF
             )
-            painter.setPen(QPen(colour, 0, self.gridStyle()))
+            painter.setPen(QPen(colour, 1, self.gridStyle(), Qt.PenCapStyle.FlatCap))
             end = min(area.bottom(), bottom)
-            lines.extend(QLine(x + width, area.top(), x + width, end) for _column, x, width in columns)
+            lines.extend(
+                QLineF(x + width + 0.5, area.top(), x + width + 0.5, end + 1)
+                for _column, x, width in page.columns
+            )
             painter.drawLines(lines)
         painter.end()
+
+    @staticmethod
+    def _draw_texts(painter: QPainter, page: _Page, row: int, y: int, height: int) -> None:
+        """A plain row's texts, where Qt's delegate would put them."""
+        model, metrics, margin, elide, pen = page.model, page.metrics, page.margin, page.elide, page.pen
+        painter.setPen(pen)
+        texts = model.row_texts(row)
+        for column, x, width in page.columns:
+            text = texts[column]
+            if not text:
+                continue
+            shown, ascent, line_height = metrics.fitted(text, width - 2 * margin, elide)
+            top = y + height // 2 - line_height // 2
+            colour = model.text_colour(row, column) if column in page.coloured else None
+            if colour is not None:
+                painter.setPen(colour)
+            painter.drawText(QPointF(x + margin, top + ascent), shown)
+            if colour is not None:
+                painter.setPen(pen)
+
+    def _draw_cells(self, painter: QPainter, page: _Page, row: int, y: int, height: int) -> None:
+        """A row's cells as ``QTableView`` paints each: its states (selected, focused, under the mouse) on the
+        view's option, the row panel, then the delegate."""
+        style = self.style()
+        for column, x, width in page.columns:
+            index = page.model.index(row, column)
+            option = QStyleOptionViewItem(page.base)
+            option.rect = QRect(x, y, width, height)
+            if page.selection is not None and page.selection.isSelected(index):
+                option.state |= QStyle.StateFlag.State_Selected
+            if index == page.hovered:
+                option.state |= QStyle.StateFlag.State_MouseOver
+            if option.state & QStyle.StateFlag.State_Enabled:
+                option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
+            if page.focused is not None and index == page.focused:
+                option.state |= QStyle.StateFlag.State_HasFocus
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
+            self.itemDelegate().paint(painter, option, index)
+
+    def _agrees_with_qt(self, page: _Page, row: int) -> bool:
+        """Whether a plain row painted here is what the style and delegate paint, checked on one row once for
+        each style, font, palette and row height: a style of another platform may place item text its own way
+        (Windows 11's cannot be tried here), and then the list is painted as Qt paints it."""
+        height = self.rowHeight(row) - page.grid
+        key = (self.style().name(), self.font().key(), self.palette().cacheKey(), height)
+        agrees = self._checked.get(key)
+        if agrees is None:
+            images = []
+            for draw in (self._draw_texts, self._draw_cells):
+                image = QImage(self.viewport().size() * self.devicePixelRatioF(), QImage.Format.Format_ARGB32)
+                image.setDevicePixelRatio(self.devicePixelRatioF())
+                image.fill(self.viewport().palette().color(QPalette.ColorRole.Base))
+                painter = QPainter(image)
+                painter.setFont(self.font())
+                draw(painter, page, row, 0, height)
+                painter.end()
+                images.append(image)
+            agrees = self._checked[key] = images[0] == images[1]
+        return agrees
 
     def _hovered(self) -> QModelIndex:
         """The cell under the mouse, when the style tracks it (as Windows' styles do; Fusion does not)."""
@@ -219,29 +316,6 @@ class ListTableView(QTableView):
         if not viewport.testAttribute(Qt.WidgetAttribute.WA_Hover) or not viewport.underMouse():
             return QModelIndex()
         return self.indexAt(viewport.mapFromGlobal(QCursor.pos()))
-
-    def _paint_cell(
-        self,
-        painter: QPainter,
-        base: QStyleOptionViewItem,
-        rect: QRect,
-        index: QModelIndex,
-        focused: QModelIndex | None,
-        hovered: QModelIndex,
-    ) -> None:
-        """One cell as ``QTableView`` paints it: its states on the view's option, the row panel, the delegate."""
-        option = QStyleOptionViewItem(base)
-        option.rect = rect
-        if self.selectionModel().isSelected(index):
-            option.state |= QStyle.StateFlag.State_Selected
-        if index == hovered:
-            option.state |= QStyle.StateFlag.State_MouseOver
-        if option.state & QStyle.StateFlag.State_Enabled:
-            option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
-        if focused is not None and index == focused:
-            option.state |= QStyle.StateFlag.State_HasFocus
-        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
-        self.itemDelegate().paint(painter, option, index)
 
     @staticmethod
     def _colour_group(state: Any) -> QPalette.ColorGroup:

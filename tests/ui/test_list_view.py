@@ -5,8 +5,11 @@ and the end of a short list."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -18,6 +21,7 @@ from tests.ui.test_lists import filled, window  # noqa: F401 - fixtures
 from tests.ui.test_main_window import chinese  # noqa: F401 - fixture
 from ui.list_view import ListTableView
 from ui.main import KINDS, ListPane, MainWindow
+from ui.models.paged import PagedTableModel
 
 
 def painted(view: QTableView) -> QImage:
@@ -50,7 +54,7 @@ def assert_painted_as_qt_paints(pane: ListPane, asked: list[int]) -> None:
     assert pane.model.rowCount() > 0
     asked.clear()
     ours = painted(view)
-    assert asked, "the list painted its rows itself"
+    assert asked and all(view._checked.values()), "the list painted its rows itself, having checked one"
     view.paints_itself = False
     try:
         asked.clear()
@@ -211,3 +215,97 @@ def test_a_model_of_another_kind_is_painted_by_qt(qtbot: Any) -> None:
         view.setModel(model)
         view.resize(300, 200)
     assert painted(ours) == painted(plain)
+
+
+class ShiftedTextStyle(QProxyStyle):
+    """Fusion with item text one pixel lower, as another platform's style may place it."""
+
+    def drawControl(self, element: Any, option: Any, painter: Any, widget: Any = None) -> None:
+        if element == QStyle.ControlElement.CE_ItemViewItem:
+            painter.translate(0, 1)
+            super().drawControl(element, option, painter, widget)
+            painter.translate(0, -1)
+            return
+        super().drawControl(element, option, painter, widget)
+
+
+def test_a_style_that_places_text_its_own_way_gets_the_list_painted_by_qt(
+    window: MainWindow,  # noqa: F811
+    rows_painted: list[int],
+) -> None:
+    window.show_list("person")
+    pane = window.panes["person"]
+    style = ShiftedTextStyle("Fusion")
+    pane.table.setStyle(style)
+    rows_painted.clear()
+    ours = painted(pane.table)
+    assert list(pane.table._checked.values()) == [False]
+    assert len(rows_painted) == 1  # the one row checked, then Qt's paint
+    pane.table.paints_itself = False
+    assert ours == painted(pane.table)
+
+
+class Names(PagedTableModel[tuple[str, str, str]]):
+    """A list in memory (the scaled-screen check runs in a process of its own, with no ledger)."""
+
+    headers = ("姓名", "身份证号", "地址")
+    decorated_roles = frozenset()
+    ROWS: ClassVar[list[tuple[str, str, str, str]]] = [
+        (f"{i:04d}", "丁志鹏" if i % 2 else "Zhang Wei", f"620503********{i:04d}", "秦州区" * (i % 5))
+        for i in range(300)
+    ]
+
+    def fetch_page(self, after: Any, limit: int) -> list[Any]:
+        start = 0 if after is None else int(after) + 1
+        return self.ROWS[start : start + limit]
+
+    def row_key(self, row: Any) -> Any:
+        return row[0]
+
+    def row_id(self, row: Any) -> str:
+        return str(row[0])
+
+    def display(self, row: Any, column: int) -> Any:
+        return row[column + 1]
+
+
+SCALED_CHECK = """
+import sys
+from PySide6.QtWidgets import QApplication
+from tests.ui.test_list_view import Names
+from ui.list_view import ListTableView
+app = QApplication([])
+model = Names()
+model.reset()
+view = ListTableView()
+view.setModel(model)
+view.resize(420, 300)
+view.horizontalHeader().resizeSection(2, 60)
+view.show()
+view.setFocus()
+view.selectRow(3)
+app.processEvents()
+images = []
+for own in (True, False):
+    view.paints_itself = own
+    images.append(view.viewport().grab().toImage())
+print(images[0].devicePixelRatio(), images[0] == images[1], all(view._checked.values()) and len(view._checked))
+"""
+
+
+@pytest.mark.parametrize("scale", ["1", "1.5", "2"])
+def test_on_a_scaled_screen_the_list_paints_as_qt_would(scale: str) -> None:
+    """High-DPI screens (QT_SCALE_FACTOR), in a process of their own: grid lines, text and a list narrower than
+    its view, whose grid stops at the last column."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale}
+    done = subprocess.run(
+        [sys.executable, "-c", SCALED_CHECK],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    ratio, same, checked = done.stdout.split()
+    assert (float(ratio), same, checked) == (float(scale), "True", "1")
