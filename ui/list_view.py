@@ -1,16 +1,17 @@
-"""The table view of the window's long lists. It paints its rows itself, pixel for pixel as Qt's own table would.
+"""The table view of the window's long lists. It paints its plain rows itself, pixel for pixel as Qt's own table.
 
 Qt paints each cell through the item delegate: about ten calls from C++ into the Python model a cell (the roles,
 the flags, ``rowCount`` and ``columnCount`` for every index made) and the text laid out twice, once to size it and
 once to draw it. A page scroll of the people list paints some 300 new cells, and the delegate's way cost 17–25 ms a
-page on this machine, most of a scroll step. Here each visible row asks the model once for its texts
-(``PagedTableModel.row_texts``) and each text is laid out once, in the draw. Selected and current rows get their
-background and focus frame from the style exactly as Qt draws them; only their text is drawn here.
+page on this machine, most of a scroll step. Here each plain row asks the model once for its texts
+(``PagedTableModel.row_texts``) and each text is laid out once, in the draw. A row showing a state (selected,
+current, under the mouse) is painted through the style and delegate exactly as ``QTableView`` paints it.
 
 What it draws this way is what the lists show: plain text (a colour at most) in the default alignment on one line,
 elided at the right, no icons, check boxes or fonts of their own. For anything else (a model of another kind, word
-wrap, alternating colours, moved columns, right-to-left) it paints as Qt does. A test compares the two
-pixel for pixel.
+wrap, alternating colours, moved columns, right-to-left) it paints as Qt does, and so it does for a style that
+places item text its own way: once per style, font, palette and row height, one row is painted both ways and
+compared. ``tests/ui/test_list_view.py`` compares whole lists pixel for pixel.
 """
 
 from __future__ import annotations
