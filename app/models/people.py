@@ -131,6 +131,10 @@ class SpecialGroupRecord(Synced, Base):
     group_code: Mapped[str] = mapped_column(
         String(16), info=label("人群类别", codes="SpecialGroup", sensitive=True)
     )
-    concern_level: Mapped[str] = mapped_column(String(2), default="", info=label("关注程度", sensitive=True))
-    help_situation: Mapped[str] = mapped_column(String(2), default="", info=label("帮扶情况", sensitive=True))
+    concern_level: Mapped[str] = mapped_column(
+        String(2), default="", info=label("关注程度", codes="ConcernDegree", sensitive=True)
+    )
+    help_situation: Mapped[str] = mapped_column(
+        String(2), default="", info=label("帮扶情况", codes="HelpSituation", sensitive=True)
+    )
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=label("详细信息", sensitive=True))

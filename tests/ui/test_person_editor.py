@@ -18,7 +18,7 @@ from app.services import households, persons
 from tests.conftest import Township
 from tests.ui.keyboard import type_text
 from ui import forms
-from ui.person_editor import PersonEditor
+from ui.person_editor import GroupEntry, PersonEditor, SpecialGroupDialog
 
 ID_MALE = make_id_number("620502", date(1980, 3, 5), 123)
 ID_FEMALE = make_id_number("620503", date(1992, 11, 30), 64)
@@ -257,3 +257,28 @@ def test_a_note_of_several_lines_is_saved_with_ctrl_enter_and_kept_in_the_draft(
     assert isinstance(again, PersonEditor)
     assert again.note.text() == "常年在外务工\n春节回村" and not again.dirty
     again.close()
+
+
+def test_a_concern_level_typed_that_names_no_code_is_refused_and_nothing_typed_is_lost(
+    qtbot: QtBot, ledger: Ledger, township: Township
+) -> None:
+    dialog = new_editor(qtbot, ledger, township)
+    type_text(qtbot, dialog.name, "张三丰")
+    group = SpecialGroupDialog(None, dialog)
+    qtbot.addWidget(group)
+    group.group.set_code("released")
+    line = group.concern.lineEdit()
+    assert line is not None
+    line.setText("很高")  # typed, not picked: names no code of 关注程度
+    entry = group.entry()
+    assert entry.concern_level == "很高"
+    dialog.groups.append(entry)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "关注程度" in dialog.error.text() and "请从下拉列表中选择" in dialog.error.text()
+    assert dialog.name.text() == "张三丰" and dialog.groups == [entry]
+    with ledger.read() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 0
+    dialog.groups[0] = GroupEntry(None, "released", "01", "", "", changed=True)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert not dialog.isVisible(), dialog.error.text()

@@ -209,3 +209,24 @@ def test_a_moved_household_takes_its_history_and_members_records_along(
             if row.grid_id != township.grid_b.id
         ]
     assert left_behind == [], "grid A's laptops would keep seeing the household's records"
+
+
+def test_a_special_group_s_concern_level_and_help_must_be_codes_of_their_tables(
+    ledger: Ledger, township: Township
+) -> None:
+    """Typed into their pickers, a text that names no code is refused with the table to choose from, and the
+    record as saved before stays as it was."""
+    with ledger.write() as tx:
+        person = persons.register_person(tx, grid_id=township.grid_a.id, name="张伟", id_number=ID_A).record
+        record = persons.add_special_group(tx, person, "released", concern_level="02", help_situation="01")
+    for field, typed, table in (("concern_level", "高", "关注程度"), ("help_situation", "x", "帮扶情况")):
+        with pytest.raises(ValidationError) as info, ledger.write() as tx:
+            persons.update_special_group(tx, tx.session.get(SpecialGroupRecord, record.id), **{field: typed})  # type: ignore[arg-type]
+        assert info.value.field == field
+        assert (
+            info.value.message
+            == f"特殊人群信息的{table}：代码“{typed}”不在《{table}》中，请从下拉列表中选择。"
+        )
+    with ledger.read() as session:
+        kept = session.get(SpecialGroupRecord, record.id)
+        assert kept is not None and (kept.concern_level, kept.help_situation) == ("02", "01")
