@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, String, Text, literal, select, union_all, update
+from sqlalchemy import Column, String, Text, select, union_all, update
 from sqlalchemy.orm import Session
 
 from app import codes
@@ -37,7 +37,7 @@ from app.models import (
     Synced,
 )
 from app.privacy import mask_id_number, mask_phone
-from app.repositories import json_values
+from app.repositories import one_of
 from app.rules import Lifecycle
 from app.rules.errands import ERRAND_LIFECYCLE
 from app.rules.events import EVENT_LIFECYCLE
@@ -408,14 +408,14 @@ def household_badges(session: Session, household_ids: Sequence[str]) -> dict[str
     # after a big import) instead of the few of these households.
     waiting = (OutboxOp.state + "").in_(("pending", *NEEDS_PERSON))
     for start in range(0, len(household_ids), _CHUNK):
-        ids = literal(json.dumps(list(household_ids[start : start + _CHUNK])))
+        ids = household_ids[start : start + _CHUNK]
         own = select(OutboxOp.record_id.label("household_id"), OutboxOp.state).where(
-            OutboxOp.record_id.in_(json_values(ids)), waiting
+            one_of(OutboxOp.record_id, ids), waiting
         )
         members = (
             select(Person.household_id.label("household_id"), OutboxOp.state)
             .join(OutboxOp, OutboxOp.record_id == Person.id)
-            .where(Person.household_id.in_(json_values(ids)), waiting)
+            .where(one_of(Person.household_id, ids), waiting)
         )
         rows: Sequence[Any] = session.execute(union_all(own, members)).all()
         for household_id, state in rows:

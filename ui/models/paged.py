@@ -315,8 +315,8 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
 
 def shown_text(value: Any) -> str:
-    """A display value as ``QStyledItemDelegate.displayText`` shows it in one line: numbers in the locale's way,
-    nothing for None, line breaks as spaces."""
+    """A display value as ``QStyledItemDelegate.displayText`` gives it: numbers in the locale's way, nothing for
+    None. A line break becomes a space, where Qt would show the first line alone (list fields hold one line)."""
     if isinstance(value, str):
         return value.replace("\n", " ") if "\n" in value else value
     if value is None:
